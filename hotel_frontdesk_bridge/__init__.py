@@ -1,0 +1,2 @@
+if __name__.startswith("odoo.addons."):
+    from . import models

@@ -1,0 +1,14 @@
+{
+    "name": "Hotel Front Desk - Phobs Bridge",
+    "summary": "Joins the Phobs channel manager to the OCA hotel front desk",
+    "version": "11.0.1.0.0",
+    "category": "Hotel Management",
+    "license": "AGPL-3",
+    "author": "Phobs Channel Manager for Odoo contributors",
+    "depends": ["phobs_channel_manager", "hotel_reservation"],
+    "data": [
+        "views/frontdesk_menus.xml",
+    ],
+    "installable": True,
+    "auto_install": True,
+}
