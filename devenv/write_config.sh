@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Writes var/odoo.conf for the private cluster and prints its path. The Fernet key that encrypts
 # Phobs credentials lives here (outside the database), generated once for this checkout.
+# Ports and the database are given on the command line by whoever starts a server.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # shellcheck source=devenv/paths.sh
@@ -18,11 +19,11 @@ db_user = $PGROLE
 db_password = False
 data_dir = $VAR/odoo-data
 http_interface = 127.0.0.1
-http_port = ${PHOBS_HTTP_PORT:-8069}
-longpolling_port = ${PHOBS_LONGPOLLING_PORT:-8072}
-admin_passwd = ${PHOBS_ADMIN_PASSWD:-admin}
+http_port = 8069
+longpolling_port = 8072
+admin_passwd = admin
 list_db = True
-max_cron_threads = ${PHOBS_CRON_THREADS:-1}
+max_cron_threads = 1
 phobs_encryption_key = $(cat "$KEYFILE")
 CONF
 chmod 600 "$VAR/odoo.conf"

@@ -13,6 +13,9 @@
         "views/phobs_backend_views.xml",
         "views/phobs_menus.xml",
     ],
+    "demo": [
+        "demo/phobs_backend_demo.xml",
+    ],
     "installable": True,
     "application": True,
 }

@@ -1,0 +1,1 @@
+"""Test harness shared by the layers that need real processes (Odoo server, sandbox)."""

@@ -1,0 +1,11 @@
+import pytest
+
+from harness.processes import OdooServer
+
+
+@pytest.fixture(scope="session")
+def odoo_server(request):
+    """The real Odoo server on loopback, over the database pytest-odoo was given."""
+    server = OdooServer(request.config.getoption("--odoo-database")).wait_ready()
+    yield server
+    server.stop()
