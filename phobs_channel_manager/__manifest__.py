@@ -10,7 +10,12 @@
     "data": [
         "security/phobs_security.xml",
         "security/ir.model.access.csv",
+        "data/phobs_channel_data.xml",
+        "data/phobs_cron.xml",
         "views/phobs_backend_views.xml",
+        "views/phobs_reservation_views.xml",
+        "views/phobs_conflict_views.xml",
+        "views/phobs_message_views.xml",
         "views/phobs_menus.xml",
     ],
     "demo": [

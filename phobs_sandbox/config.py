@@ -4,6 +4,8 @@ import pathlib
 from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from .ota import error
+
 DEMO_CONFIG = pathlib.Path(__file__).with_name("demo_hotel.json")
 CREDENTIALS = ("client_id", "client_secret", "username", "password")
 
@@ -82,3 +84,16 @@ def load(path):
     if not isinstance(hotels, list) or not hotels:
         raise ValueError("%s: expected {\"hotels\": [ ... ]}" % path)
     return [hotel(entry) for entry in hotels]
+
+
+def require_codes(hotel, room_type, rate_plan=None):
+    """OTA 402 for an unknown room type, 436 for an unknown rate plan, 783 if they do not pair."""
+    if room_type not in {room["code"] for room in hotel["room_types"]}:
+        raise error("402", room_type)
+    if rate_plan is None:
+        return
+    plan = next((plan for plan in hotel["rate_plans"] if plan["code"] == rate_plan), None)
+    if plan is None:
+        raise error("436", rate_plan)
+    if room_type not in plan["room_types"]:
+        raise error("783", "rate plan %s is not sold for room type %s" % (rate_plan, room_type))

@@ -35,9 +35,13 @@ class ControlError(Exception):
         self.extra = extra
 
 
-class NotSellable(Exception):
-    """The channel may not sell this stay: no BookingLimit left, stop-sell or a restriction."""
+class Conflict(Exception):
+    """The request is well-formed but the reservation's state forbids it (HTTP 409)."""
 
     def __init__(self, reason):
         super().__init__(reason)
         self.reason = reason
+
+
+class NotSellable(Conflict):
+    """The channel may not sell this stay: no BookingLimit left, stop-sell or a restriction."""

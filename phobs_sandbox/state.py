@@ -295,10 +295,11 @@ class Store:
 
     def save_reservation(self, reservation, origin, pms_id=None):
         with self.transaction() as db:
-            exists = db.execute("SELECT seq FROM reservations WHERE id = ?",
+            exists = db.execute("SELECT seq, pms_id FROM reservations WHERE id = ?",
                                 (reservation["id"],)).fetchone()
             seq = exists["seq"] if exists else (
                 db.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM reservations").fetchone()[0])
+            pms_id = pms_id or (exists["pms_id"] if exists else None)
             db.execute("INSERT OR REPLACE INTO reservations VALUES (?, ?, ?, ?, ?, ?, ?, ?)", (
                 reservation["id"], seq, reservation["hotel"], origin, pms_id, reservation["status"],
                 reservation["version"], json.dumps(reservation)))
@@ -369,11 +370,11 @@ class Store:
             "WHERE m.acked_at IS NULL AND h.webhook_url IS NOT NULL AND (? OR m.next_push_at <= ?) "
             "ORDER BY m.seq", (1 if force else 0, now))
 
-    def record_push(self, message_id, delivered, next_push_at=None, failure=None):
+    def record_push(self, message_id, posts, next_push_at=None, failure=None):
+        """One delivery attempt of ``posts`` POSTs (two under duplicate_delivery)."""
         self._run("UPDATE messages SET pushed_count = pushed_count + ?, "
                   "push_attempts = push_attempts + 1, next_push_at = COALESCE(?, next_push_at), "
-                  "last_push_error = ? WHERE id = ?",
-                  (1 if delivered else 0, next_push_at, failure, message_id))
+                  "last_push_error = ? WHERE id = ?", (posts, next_push_at, failure, message_id))
 
     # uploads from the PMS ---------------------------------------------------------------------
 

@@ -23,7 +23,8 @@ from .retry import parse_retry_after
 from .xml import WSSE_NS
 
 PASSWORD_TEXT = (
-    "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-username-token-profile-1.0#PasswordText"
+    "http://docs.oasis-open.org/wss/2004/01/"
+    "oasis-200401-wss-username-token-profile-1.0#PasswordText"
 )
 
 

@@ -100,7 +100,7 @@ class PhobsMappingError(PhobsBusinessError):
     """Unknown hotel, room type or rate plan on Phobs' side (codes 392/400/402/436/783)."""
 
 
-def describe(errors: Iterable[OtaError]) -> str:
+def _describe(errors: Iterable[OtaError]) -> str:
     return "; ".join(
         f"[type {e.type}{f' code {e.code}' if e.code else ''}] {e.text}".rstrip() for e in errors
     )
@@ -109,7 +109,7 @@ def describe(errors: Iterable[OtaError]) -> str:
 def error_for_ota(errors: Iterable[OtaError], *, http_status: int | None = None) -> PhobsError:
     """The exception for an RS with ``Errors``: auth first, then mapping, throttling, business."""
     errors = tuple(errors)
-    text = describe(errors) or "reply carried Errors"
+    text = _describe(errors) or "reply carried Errors"
     types = {e.type for e in errors}
     codes = {e.code for e in errors}
     if types & AUTH_ERROR_TYPES:

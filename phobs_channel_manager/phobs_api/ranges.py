@@ -54,7 +54,8 @@ def batches(
     used = 0
     for item in items:
         size = size_of(item) if max_bytes is not None else 0
-        if batch and (len(batch) == max_items or (max_bytes is not None and used + size > max_bytes)):
+        over_bytes = max_bytes is not None and used + size > max_bytes
+        if batch and (len(batch) == max_items or over_bytes):
             yield batch
             batch, used = [], 0
         batch.append(item)

@@ -6,7 +6,7 @@ No record can hold a full card number or a CVV: :class:`MaskedCard` keeps four d
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -20,6 +20,7 @@ class ResStatus(str, enum.Enum):
     CANCEL = "Cancel"
 
 
+#: OTA AgeQualifyingCode values Phobs uses.
 AGE_ADULT = "10"
 AGE_CHILD = "8"
 
@@ -139,6 +140,8 @@ class Reservation:
     payment_card: MaskedCard | None = None
     total: Decimal | None = None
     currency: str | None = None
+    # The delivered element with card data masked (see ``redacted_xml``), for the audit trail.
+    source_xml: bytes | None = field(default=None, repr=False, compare=False)
 
     @property
     def arrival(self) -> date | None:
@@ -160,6 +163,7 @@ class RejectedReservation:
     message_id: str | None
     reservation_id: str | None
     problem: str
+    source_xml: bytes | None = field(default=None, repr=False, compare=False)
 
     def ota_error(self) -> OtaError:
         """Type 3 (business rule), code 450 (unable to process), with the reason."""

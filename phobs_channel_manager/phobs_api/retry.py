@@ -43,18 +43,20 @@ class RetryPolicy:
 
 
 def is_retryable(exc: BaseException) -> bool:
-    """Whether repeating the same request later may succeed."""
+    """Whether repeating the same request later may succeed.
+
+    OTA ``Errors`` in the reply are more specific than its HTTP status, so they decide first.
+    """
     if not isinstance(exc, PhobsError) or isinstance(exc, (PhobsAuthError, PhobsMappingError)):
         return False
     if isinstance(exc, (PhobsTransportError, PhobsThrottledError, PhobsServerError)):
         return True
     if isinstance(exc, PhobsSoapFault):
         return exc.is_server_fault
+    if exc.errors:
+        return all(e.code in RETRYABLE_OTA_CODES for e in exc.errors)
     status = exc.http_status
-    if status is not None and (status in RETRYABLE_HTTP_STATUSES or status >= 500):
-        return True
-    codes = [e.code for e in exc.errors]
-    return bool(codes) and all(code in RETRYABLE_OTA_CODES for code in codes)
+    return status is not None and (status in RETRYABLE_HTTP_STATUSES or status >= 500)
 
 
 def backoff_delay(

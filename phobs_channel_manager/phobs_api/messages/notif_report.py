@@ -62,6 +62,7 @@ def build_notif_report_rq(
 
 def parse_notif_report_rq(message: Message,
                           profile: DialectProfile = DEFAULT_PROFILE) -> NotifReport:
+    """Errors are matched to the named deliveries by ``RecordID``, else by position."""
     rq = expect(message, "OTA_NotifReportRQ")
     named = parse_confirmations(
         descendants(rq, "NotifDetails/HotelNotifReport/HotelReservations/HotelReservation"),

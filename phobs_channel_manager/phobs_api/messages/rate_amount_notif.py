@@ -71,8 +71,10 @@ def parse_hotel_rate_amount_notif_rq(message: Message) -> RateAmountNotif:
         if not amounts:
             raise PhobsProtocolError(f"{where}: no BaseByGuestAmt")
         for amount_el in amounts:
-            amount = parse_money(amount_el.get("AmountAfterTax") or amount_el.get("AmountBeforeTax"),
-                                 f"{where}: amount")
+            amount = parse_money(
+                amount_el.get("AmountAfterTax") or amount_el.get("AmountBeforeTax"),
+                f"{where}: amount",
+            )
             if amount is None:
                 raise PhobsProtocolError(f"{where}: BaseByGuestAmt without an amount")
             runs.append(RateRun(

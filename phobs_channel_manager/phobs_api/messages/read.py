@@ -9,7 +9,15 @@ from lxml import etree
 from ..profile import DEFAULT_PROFILE, DialectProfile
 from ..records import OtaError, Reservation, ReservationBatch
 from ..xml import child, descendants, sub
-from .common import Message, add_outcome, expect, new_message, parse_bool, raise_for_errors, read_issues
+from .common import (
+    Message,
+    add_outcome,
+    expect,
+    new_message,
+    parse_bool,
+    raise_for_errors,
+    read_issues,
+)
 from .reservation_xml import add_reservation, parse_reservations
 
 

@@ -19,7 +19,12 @@ from .common import (
     new_message,
     parse_acknowledgement,
 )
-from .reservation_xml import add_confirmation, add_reservation, parse_confirmations, parse_reservations
+from .reservation_xml import (
+    add_confirmation,
+    add_reservation,
+    parse_confirmations,
+    parse_reservations,
+)
 
 
 def build_hotel_res_notif_rq(
@@ -68,7 +73,7 @@ def build_hotel_res_notif_rs(
     warnings: Iterable[OtaError] = (),
     profile: DialectProfile = DEFAULT_PROFILE,
 ) -> etree._Element:
-    """``Success`` naming each stored delivery (message id, reservation id, PMS id), or ``Errors``."""
+    """``Success`` naming each stored delivery (message, reservation and PMS id), or ``Errors``."""
     rs = new_message("OTA_HotelResNotifRS", echo_token=echo_token, timestamp=timestamp,
                      profile=profile)
     errors, confirmations = tuple(errors), tuple(confirmations)

@@ -10,6 +10,7 @@ Payment cards are cut to their last four digits while reading; builders never se
 """
 from __future__ import annotations
 
+from copy import deepcopy
 from datetime import timedelta
 from typing import Iterable
 
@@ -18,6 +19,7 @@ from lxml import etree
 from ..errors import PhobsProtocolError
 from ..profile import DialectProfile
 from ..records import (
+    AGE_ADULT,
     Confirmation,
     DailyRate,
     Guest,
@@ -28,7 +30,7 @@ from ..records import (
     ResStatus,
     RoomStay,
 )
-from ..xml import child, children, descendants, sub, text_of
+from ..xml import child, children, descendants, ota, sub, text_of, to_bytes
 from .common import (
     format_money,
     parse_bool,
@@ -183,6 +185,7 @@ def parse_reservations(
                 message_id=ids.get(profile.message_id_type),
                 reservation_id=ids.get(profile.reservation_id_type),
                 problem=str(err),
+                source_xml=redacted_xml(el),
             ))
     return tuple(accepted), tuple(rejected)
 
@@ -209,11 +212,10 @@ def parse_reservation(el: etree._Element, profile: DialectProfile, *,
                                   f"{where}: LastModifyDateTime", profile)
     if created_at is None and modified_at is None:
         raise PhobsProtocolError(f"{where}: neither LastModifyDateTime nor CreateDateTime")
-    channel = next((c for c in descendants(el, "POS/Source/BookingChannel/CompanyName")), None)
+    channel = next(descendants(el, "POS/Source/BookingChannel/CompanyName"), None)
     info = child(el, "ResGlobalInfo")
-    booking_ids = {h.get("ResID_Type"): h for h in descendants(info, "HotelReservationIDs/HotelReservationID")}
-    channel_ref = booking_ids.get(profile.reservation_id_type)
-    pms_ref = booking_ids.get(profile.pms_id_type)
+    channel_ref = _booking_id(info, profile.reservation_id_type)
+    pms_ref = _booking_id(info, profile.pms_id_type)
     total_el = child(info, "Total")
     room_stays = tuple(
         _parse_room_stay(stay, f"{where}: RoomStay {index}")
@@ -236,10 +238,38 @@ def parse_reservation(el: etree._Element, profile: DialectProfile, *,
         room_stays=room_stays,
         guests=tuple(_parse_guest(g) for g in descendants(el, "ResGuests/ResGuest")),
         special_requests=_comments(info),
-        payment_card=_masked_card(child(info, "Guarantee/GuaranteesAccepted/GuaranteeAccepted/PaymentCard")),
+        payment_card=_masked_card(
+            child(info, "Guarantee/GuaranteesAccepted/GuaranteeAccepted/PaymentCard")),
         total=_amount(total_el, f"{where}: ResGlobalInfo Total"),
         currency=_attr(total_el, "CurrencyCode"),
+        source_xml=redacted_xml(el),
     )
+
+
+def redacted_xml(el: etree._Element) -> bytes:
+    """A copy of a ``HotelReservation`` safe to store: card numbers keep their last four
+    digits, security codes are dropped; the received element itself is left untouched."""
+    copy = deepcopy(el)
+    for card in copy.iter(ota("PaymentCard")):
+        if card.get("CardNumber"):
+            card.set("CardNumber", _mask_digits(card.get("CardNumber")))
+        for code in list(card.iter(ota("SeriesCode"))):
+            code.getparent().remove(code)
+        for attribute in ("SeriesCode", "CVV"):
+            card.attrib.pop(attribute, None)
+        for number in card.iter(ota("CardNumber")):
+            if number.get("Mask"):
+                number.set("Mask", _mask_digits(number.get("Mask")))
+            if number.text and number.text.strip():
+                number.text = _mask_digits(number.text)
+            for plain in number.iter(ota("PlainText")):
+                plain.text = _mask_digits(plain.text or "")
+    return to_bytes(copy)
+
+
+def _mask_digits(value: str) -> str:
+    digits = "".join(ch for ch in value if ch.isdigit())
+    return "*" * max(0, len(digits) - 4) + digits[-4:]
 
 
 def parse_confirmations(elements: Iterable[etree._Element],
@@ -247,12 +277,11 @@ def parse_confirmations(elements: Iterable[etree._Element],
     confirmations = []
     for el in elements:
         ids = _unique_ids(el)
-        pms = next((h for h in descendants(el, "ResGlobalInfo/HotelReservationIDs/HotelReservationID")
-                    if h.get("ResID_Type") == profile.pms_id_type), None)
         confirmations.append(Confirmation(
             message_id=ids.get(profile.message_id_type),
             reservation_id=ids.get(profile.reservation_id_type),
-            pms_id=_attr(pms, "ResID_Value"),
+            pms_id=_attr(_booking_id(child(el, "ResGlobalInfo"), profile.pms_id_type),
+                         "ResID_Value"),
         ))
     return tuple(confirmations)
 
@@ -263,6 +292,12 @@ def _unique_ids(el: etree._Element) -> dict[str, str]:
         if unique.get("Type") and unique.get("ID"):
             ids.setdefault(unique.get("Type"), unique.get("ID").strip())
     return ids
+
+
+def _booking_id(info: etree._Element | None, kind: str) -> etree._Element | None:
+    """The first ``HotelReservationID`` of ``ResID_Type`` ``kind``."""
+    return next((h for h in descendants(info, "HotelReservationIDs/HotelReservationID")
+                 if h.get("ResID_Type") == kind), None)
 
 
 def _attr(el: etree._Element | None, name: str) -> str | None:
@@ -333,7 +368,7 @@ def _parse_guest_counts(stay: etree._Element, where: str) -> Iterable[GuestCount
         count = parse_int(el.get("Count"), f"{where}: GuestCount Count")
         if count == 0:
             continue
-        yield GuestCount(age_code=el.get("AgeQualifyingCode") or "10",
+        yield GuestCount(age_code=el.get("AgeQualifyingCode") or AGE_ADULT,
                          count=1 if count is None else count,
                          age=parse_int(el.get("Age"), f"{where}: GuestCount Age"))
 

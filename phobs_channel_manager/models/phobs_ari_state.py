@@ -1,0 +1,63 @@
+from odoo import api, fields, models
+
+
+class PhobsAriState(models.Model):
+    """What Phobs last accepted, per day: the base that outbound updates are diffed against.
+
+    ``value`` is text: an integer for availability, a decimal string for a rate, a compact
+    ``key=value`` list for restrictions, so equal values compare equal as strings.
+    """
+
+    _name = "phobs.ari.state"
+    _description = "Phobs Accepted ARI Value"
+    _order = "day"
+
+    backend_id = fields.Many2one("phobs.backend", required=True, ondelete="cascade", index=True)
+    kind = fields.Selection([("availability", "Availability"), ("restrictions", "Restrictions"),
+                             ("rates", "Rates")], required=True)
+    room_type_code = fields.Char(required=True)
+    rate_plan_code = fields.Char(default="")
+    day = fields.Date(required=True)
+    value = fields.Char(required=True)
+    accepted_at = fields.Datetime(default=fields.Datetime.now)
+
+    _sql_constraints = [
+        ("day_unique", "unique(backend_id, kind, room_type_code, rate_plan_code, day)",
+         "One accepted value per backend, kind, room type, rate plan and day."),
+    ]
+
+    @api.model
+    def _accepted(self, backend, kind, codes, date_from, date_to, rate_plan_code=""):
+        """``{(room_type_code, day): value}`` for the range."""
+        self.env.cr.execute("""
+            SELECT room_type_code, day, value FROM phobs_ari_state
+             WHERE backend_id = %s AND kind = %s AND rate_plan_code = %s
+               AND room_type_code IN %s AND day BETWEEN %s AND %s
+        """, (backend.id, kind, rate_plan_code or "", tuple(codes) or ("",), date_from, date_to))
+        return {(code, fields.Date.from_string(day) if isinstance(day, str) else day): value
+                for code, day, value in self.env.cr.fetchall()}
+
+    @api.model
+    def _store(self, backend, kind, values, rate_plan_code=""):
+        """Upserts accepted ``{(room_type_code, day): value}`` in one statement per batch."""
+        if not values:
+            return
+        rows = [(backend.id, kind, code, rate_plan_code or "", day, value)
+                for (code, day), value in values.items()]
+        for start in range(0, len(rows), 1000):
+            chunk = rows[start:start + 1000]
+            self.env.cr.execute("""
+                INSERT INTO phobs_ari_state
+                    (backend_id, kind, room_type_code, rate_plan_code, day, value, accepted_at,
+                     create_uid, write_uid, create_date, write_date)
+                SELECT b, k, c, r, d::date, v, now() at time zone 'UTC', %s, %s,
+                       now() at time zone 'UTC', now() at time zone 'UTC'
+                  FROM unnest(%s::int[], %s::varchar[], %s::varchar[], %s::varchar[],
+                              %s::varchar[], %s::varchar[]) AS t(b, k, c, r, d, v)
+                ON CONFLICT (backend_id, kind, room_type_code, rate_plan_code, day)
+                DO UPDATE SET value = EXCLUDED.value, accepted_at = EXCLUDED.accepted_at,
+                              write_date = EXCLUDED.write_date
+            """, (self.env.uid, self.env.uid,
+                  [r[0] for r in chunk], [r[1] for r in chunk], [r[2] for r in chunk],
+                  [r[3] for r in chunk], [str(r[4]) for r in chunk], [r[5] for r in chunk]))
+        self.invalidate_cache()

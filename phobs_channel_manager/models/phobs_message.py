@@ -1,0 +1,39 @@
+from odoo import fields, models
+
+
+class PhobsMessage(models.Model):
+    """Every reservation message exchanged with Phobs, kept as received or sent.
+
+    Inbound messages are unique per (backend, message id): the message id (``UniqueID`` Type 16)
+    is the idempotency key of a delivery, so a redelivery finds the stored message and its
+    outcome instead of applying it again. Card data is masked before the body is stored.
+    """
+
+    _name = "phobs.message"
+    _description = "Phobs Message"
+    _order = "id desc"
+
+    backend_id = fields.Many2one("phobs.backend", required=True, ondelete="cascade", index=True)
+    direction = fields.Selection([("in", "Inbound"), ("out", "Outbound")], required=True)
+    source = fields.Selection(
+        [("pull", "Pull"), ("push", "Push (webhook)"), ("upload", "Front-desk upload")],
+        required=True)
+    operation = fields.Char(required=True)
+    message_id = fields.Char(string="Message ID", index=True, copy=False)
+    reservation_external_id = fields.Char(string="Phobs Reservation ID", index=True)
+    phobs_reservation_id = fields.Many2one("phobs.reservation", ondelete="set null", index=True)
+    status = fields.Char(string="Reservation Status")
+    version_at = fields.Datetime(string="Version")
+    body = fields.Text(help="The message as exchanged, with payment card data masked.")
+    state = fields.Selection(
+        [("received", "Received"), ("processed", "Processed"), ("ignored", "Ignored (older)"),
+         ("failed", "Failed"), ("sent", "Sent"), ("done", "Accepted by Phobs")],
+        required=True, default="received", index=True)
+    error = fields.Text()
+    pms_ref = fields.Char(string="Front-desk Reference")
+    acknowledged_at = fields.Datetime(readonly=True)
+
+    _sql_constraints = [
+        ("message_unique", "unique(backend_id, direction, message_id)",
+         "A Phobs message is stored once per backend and direction."),
+    ]

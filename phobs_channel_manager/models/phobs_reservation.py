@@ -1,0 +1,73 @@
+from datetime import timedelta
+
+from odoo import api, fields, models
+
+STATUSES = [("Book", "Booked"), ("Commit", "Committed"), ("Modify", "Modified"),
+            ("Cancel", "Cancelled")]
+
+
+class PhobsReservation(models.Model):
+    """The binding between a Phobs reservation and the front-desk booking it became.
+
+    It holds the latest accepted version (a full snapshot): older versions that arrive later
+    are ignored by comparing ``version_at``.
+    """
+
+    _name = "phobs.reservation"
+    _description = "Phobs Reservation"
+    _inherit = ["mail.thread"]
+    _order = "version_at desc, id desc"
+    _rec_name = "display_ref"
+
+    backend_id = fields.Many2one("phobs.backend", required=True, ondelete="restrict", index=True)
+    company_id = fields.Many2one(related="backend_id.company_id", store=True, readonly=True)
+    external_id = fields.Char(string="Phobs Reservation ID", required=True, index=True)
+    display_ref = fields.Char(compute="_compute_display_ref", store=True)
+    channel_id = fields.Many2one("phobs.channel", index=True)
+    channel_booking_id = fields.Char(string="Channel Booking ID", index=True)
+    status = fields.Selection(STATUSES, required=True, track_visibility="onchange")
+    version_at = fields.Datetime(string="Version", help="Last modification time at Phobs.")
+    booked_at = fields.Datetime()
+    sync_date = fields.Datetime(readonly=True)
+    arrival = fields.Date(index=True)
+    departure = fields.Date(index=True)
+    guest_name = fields.Char()
+    guest_email = fields.Char()
+    guest_phone = fields.Char()
+    guest_country_code = fields.Char(size=2)
+    adults = fields.Integer()
+    children = fields.Integer()
+    currency_id = fields.Many2one("res.currency")
+    amount_total = fields.Monetary(currency_field="currency_id")
+    special_requests = fields.Text()
+    payment_card = fields.Char(help="Card type and last four digits only.")
+    stay_ids = fields.One2many("phobs.reservation.stay", "reservation_id", string="Room Stays")
+    phobs_message_ids = fields.One2many("phobs.message", "phobs_reservation_id", string="Messages")
+    sync_state = fields.Selection(
+        [("pending", "Pending"), ("applied", "In the front desk"), ("conflict", "Conflict"),
+         ("cancelled", "Cancelled"), ("orphan", "Unknown reservation"), ("error", "Error")],
+        required=True, default="pending", index=True, track_visibility="onchange")
+    sync_error = fields.Text()
+    pms_ref = fields.Char(string="Front-desk Reference")
+
+    _sql_constraints = [
+        ("external_unique", "unique(backend_id, external_id)",
+         "A Phobs reservation is bound once per backend."),
+    ]
+
+    @api.depends("external_id", "channel_booking_id", "guest_name")
+    def _compute_display_ref(self):
+        for reservation in self:
+            parts = [reservation.external_id, reservation.guest_name]
+            reservation.display_ref = " - ".join(part for part in parts if part)
+
+    def _room_type_codes(self):
+        return sorted(set(self.mapped("stay_ids.room_type_code")))
+
+    def _stay_ranges(self):
+        """``[(room_type_code, first_night, last_night)]``: the nights this booking holds."""
+        ranges = []
+        for stay in self.mapped("stay_ids"):
+            last_night = fields.Date.from_string(stay.departure) - timedelta(days=1)
+            ranges.append((stay.room_type_code, stay.arrival, fields.Date.to_string(last_night)))
+        return ranges

@@ -1,0 +1,50 @@
+"""PhobsChannelManagerService: the one place a backend record becomes a Phobs client."""
+import contextlib
+import logging
+
+from ..phobs_api.client import ClientConfig, PhobsClient
+from ..phobs_api.errors import PhobsError
+from ..phobs_api.retry import RetryPolicy
+from .monitoring import PhobsMonitoringService
+
+_logger = logging.getLogger(__name__)
+
+
+class PhobsChannelManagerService:
+    def __init__(self, env, backend):
+        backend.ensure_one()
+        self.env = env
+        self.backend = backend
+
+    def client_config(self):
+        backend = self.backend.sudo()
+        return ClientConfig(
+            base_url=backend.base_url.rstrip("/"),
+            hotel_code=backend.hotel_code,
+            auth_mode=backend.auth_mode,
+            client_id=backend.client_id or None,
+            client_secret=backend._phobs_secret("client_secret"),
+            username=backend.username or None,
+            password=backend._phobs_secret("password"),
+            retry=RetryPolicy(max_attempts=3, base_delay=0.5, max_delay=5.0),
+            verify=backend.environment == "production",
+        )
+
+    @contextlib.contextmanager
+    def client(self):
+        """A connected client whose every exchange is recorded by the monitoring service."""
+        monitoring = PhobsMonitoringService(self.env, self.backend)
+        client = PhobsClient(self.client_config(), on_exchange=monitoring.record_exchange)
+        try:
+            yield client
+        finally:
+            client.close()
+
+    def check_connection(self):
+        """(ok, message) in words a receptionist can act on; never raises for Phobs errors."""
+        try:
+            with self.client() as client:
+                result = client.check_connection()
+        except (PhobsError, ValueError) as err:
+            return False, str(err)
+        return result.ok, result.message

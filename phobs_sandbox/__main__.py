@@ -1,0 +1,72 @@
+"""``python -m phobs_sandbox``: run the sandbox until SIGTERM or SIGINT."""
+import argparse
+import logging
+import signal
+import sys
+import threading
+
+from . import config
+from .app import Sandbox
+from .server import SandboxServer
+
+
+def _positive(kind):
+    def convert(text):
+        value = kind(text)
+        if value <= 0:
+            raise argparse.ArgumentTypeError("must be positive")
+        return value
+    return convert
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(prog="python -m phobs_sandbox", description=__doc__)
+    parser.add_argument("--port", type=int, required=True, help="TCP port; 0 picks a free one")
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    parser.add_argument("--db", default=":memory:", help="SQLite file (default: in memory)")
+    parser.add_argument("--config", help="hotels JSON (default: the bundled demo_hotel.json)")
+    parser.add_argument("--token-ttl", type=_positive(int), default=3600, help="OAuth2 token lifetime, s")
+    parser.add_argument("--simulate-every", type=_positive(float), metavar="SECONDS",
+                        help="let the channels book, modify or cancel once every SECONDS")
+    parser.add_argument("--seed", type=int, help="seed of the simulator and of fault probabilities")
+    parser.add_argument("--push", action="store_true", help="push reservations to registered webhooks")
+    parser.add_argument("--push-retry-base", type=_positive(float), default=1.0, metavar="SECONDS",
+                        help="first retry delay of a failed push; doubles per attempt (max 300 s)")
+    parser.add_argument("--page-size", type=_positive(int), default=100,
+                        help="reservations per pull when the RQ sets no MaxResponses")
+    parser.add_argument("--log-level", default="WARNING",
+                        choices=("DEBUG", "INFO", "WARNING", "ERROR"), type=str.upper)
+    args = parser.parse_args(argv)
+    try:
+        args.hotels = config.load(args.config or config.DEMO_CONFIG)
+    except (OSError, ValueError) as err:
+        parser.error("--config: %s" % err)
+    return args
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    logging.basicConfig(level=args.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    sandbox = Sandbox(args.hotels, db=args.db, token_ttl=args.token_ttl, seed=args.seed, push=args.push,
+                      page_size=args.page_size, push_retry_base=args.push_retry_base)
+    server = SandboxServer((args.host, args.port), sandbox)
+    stopping = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stopping.set())
+    sandbox.start(args.simulate_every)
+    serving = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2}, name="http")
+    serving.start()
+    host, port = server.server_address[:2]
+    print("phobs-sandbox listening on http://%s:%d" % ("[%s]" % host if ":" in host else host, port),
+          flush=True)
+    while not stopping.wait(0.5):
+        pass
+    server.shutdown()
+    serving.join()
+    server.server_close()
+    sandbox.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,43 @@
+"""OTA 2016B schemas for the client tests: located next to the repository (or at
+``PHOBS_OTA_XSD_DIR``), loaded once per session; missing schemas fail the run, never skip it.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from phobs_channel_manager.phobs_api.xml import local_name, to_bytes
+
+REPO = Path(__file__).resolve().parents[3]
+XSD_DIR = Path(os.environ.get("PHOBS_OTA_XSD_DIR") or REPO.parent / "shared" / "ota-xsd-2016B")
+
+
+class OtaSchemas:
+    """Loads each message's XSD once per session and validates by root element name."""
+
+    def __init__(self, directory: Path):
+        self.directory = directory
+        self._cache: dict[str, etree.XMLSchema] = {}
+
+    def assert_valid(self, element: etree._Element) -> None:
+        name = local_name(element)
+        if name not in self._cache:
+            path = self.directory / f"{name}.xsd"
+            if not path.is_file():
+                pytest.fail(f"no OTA 2016B schema {path}; set PHOBS_OTA_XSD_DIR")
+            self._cache[name] = etree.XMLSchema(etree.parse(str(path)))
+        document = etree.fromstring(to_bytes(element))
+        schema = self._cache[name]
+        if not schema.validate(document):
+            pytest.fail(f"{name} is not OTA 2016B valid:\n{schema.error_log}\n"
+                        f"{to_bytes(element, pretty=True).decode()}")
+
+
+@pytest.fixture(scope="session")
+def ota_schemas() -> OtaSchemas:
+    if not XSD_DIR.is_dir():
+        pytest.fail(f"OTA 2016B schemas not found at {XSD_DIR}; set PHOBS_OTA_XSD_DIR")
+    return OtaSchemas(XSD_DIR)
