@@ -7,6 +7,8 @@
     "author": "Phobs Channel Manager for Odoo contributors",
     "depends": ["phobs_channel_manager", "hotel_reservation"],
     "data": [
+        "views/hotel_room_type_views.xml",
+        "views/hotel_reservation_views.xml",
         "views/frontdesk_menus.xml",
     ],
     "installable": True,

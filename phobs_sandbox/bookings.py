@@ -52,6 +52,11 @@ def _stay(raw):
     }
 
 
+def _plan_for(hotel, room_type):
+    """The rate plan an upload without RatePlanCode is priced with: the first one selling the room."""
+    return next((plan["code"] for plan in hotel["rate_plans"] if room_type in plan["room_types"]), None)
+
+
 class Bookings:
     def __init__(self, store, on_message=lambda: None):
         self.store = store
@@ -225,24 +230,24 @@ class Bookings:
         """Apply one uploaded reservation (Commit/Modify/Cancel) keyed by the PMS id.
 
         A repeated upload replaces what the previous one held, so a retried request is harmless.
-        When it names a Phobs reservation (UniqueID Type 14) the front desk's version replaces ours.
+        When it names a reservation of ours (UniqueID Type 14) the front desk's version replaces it;
+        an id we do not know is ignored in favour of the PMS id.
         """
         status = UPLOAD_STATUSES.get((upload["status"] or "").strip().lower())
         if status is None:
             raise error("320", "ResStatus %r" % upload["status"])
-        current = None
-        if upload["reservation_id"]:
-            current = self.store.reservation(upload["reservation_id"])
-            if current is None or current["hotel"] != hotel["code"]:
-                raise error("783", "reservation %s" % upload["reservation_id"])
-        elif upload["pms_id"]:
-            current = self.store.reservation_by_pms_id(hotel["code"], upload["pms_id"])
-        else:
+        current = self.store.reservation(upload["reservation_id"]) if upload["reservation_id"] else None
+        if current is not None and current["hotel"] != hotel["code"]:
+            raise error("783", "reservation %s belongs to another hotel" % upload["reservation_id"])
+        if current is None and not upload["pms_id"]:
             raise error("321", "HotelReservationID ResID_Type 10")
+        if current is None:
+            current = self.store.reservation_by_pms_id(hotel["code"], upload["pms_id"])
         if status == "Cancel":
             stays = current["room_stays"] if current else []
         else:
-            stays = self._validated(hotel, upload["room_stays"])
+            stays = self._validated(hotel, [dict(stay, rate_plan=stay["rate_plan"] or _plan_for(
+                hotel, stay["room_type"])) for stay in upload["room_stays"]])
         if current is not None:
             self._move(current, +1)
         stamp = self._stamp(hotel, current["modified_at"] if current else None)

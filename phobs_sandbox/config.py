@@ -24,8 +24,8 @@ def _money(value, what):
         amount = Decimal(str(value))
     except InvalidOperation as err:
         raise ValueError("%s must be a decimal amount" % what) from err
-    if not amount.is_finite() or amount < 0:
-        raise ValueError("%s must be a non-negative amount" % what)
+    if not amount.is_finite() or amount < 0 or amount.as_tuple().exponent < -3:
+        raise ValueError("%s must be a non-negative amount with at most three decimals" % what)
     return str(amount)
 
 

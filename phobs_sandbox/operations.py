@@ -4,7 +4,7 @@ Every operation is all-or-nothing: a request with one bad item (unknown room typ
 answered with Errors and changes nothing, as a client retrying a corrected request expects.
 """
 import copy
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 
 from . import ota, reservation_xml
 from .config import require_codes
@@ -74,13 +74,13 @@ class Operations:
         return ota.res_retrieve_rs(payload, reservations, more)
 
     def acknowledge(self, principal, payload, path):
-        report = ota.parse_notif_report(payload)
+        acks = ota.parse_notif_report(payload)
         hotel = self._hotel(principal, None)
         warnings = []
         with self.store.transaction():
-            for ack in report["acks"]:
+            for ack in acks:
                 if not self.store.acknowledge(hotel["code"], ack["message_id"], _now(), "pull",
-                                              ack["pms_id"], report["error"]):
+                                              ack["pms_id"], ack["error"]):
                     warnings.append({"text": "unknown message id", "record_id": ack["message_id"]})
         return ota.rs(local(payload), payload, warnings=warnings)
 
@@ -91,9 +91,9 @@ class Operations:
         results = []
         with self.store.transaction():
             for element in elements:
-                summary = reservation_xml.parse(element)
+                summary = reservation_xml.parse(element, default_status=payload.get("ResStatus"))
                 hotel = self._hotel(principal, summary["hotel"])
-                result = self.bookings.apply_upload(hotel, summary)
+                result = dict(self.bookings.apply_upload(hotel, summary), message_id=summary["message_id"])
                 summary.update(reservation_id=result["reservation_id"], status=result["status"])
                 self.store.add_upload(hotel["code"], summary, payload.get("EchoToken"), _now(),
                                       serialize(element).decode("utf-8"))

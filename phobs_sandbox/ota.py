@@ -101,12 +101,15 @@ def res_retrieve_rs(request, reservations, more):
 
 
 def hotel_res_notif_rs(request, results, warnings=()):
-    """Upload reply: per reservation our id (Type 14) and the PMS id (ResID_Type 10)."""
+    """Upload reply: per reservation our id (Type 14), the upload's message id (Type 16) if it had
+    one, and the PMS id (ResID_Type 10)."""
     root = rs("OTA_HotelResNotifRQ", request, warnings=warnings)
     container = ota("HotelReservations", root)
     for result in results:
         reservation = ota("HotelReservation", container, {"ResStatus": result["status"]})
         ota("UniqueID", reservation, {"Type": "14", "ID": result["reservation_id"]})
+        if result.get("message_id"):
+            ota("UniqueID", reservation, {"Type": "16", "ID": result["message_id"]})
         info = ota("ResGlobalInfo", reservation)
         if result.get("pms_id"):
             ids = ota("HotelReservationIDs", info)
@@ -162,8 +165,8 @@ def parse_amount(value, what):
         amount = Decimal(value.strip())
     except (InvalidOperation, AttributeError) as err:
         raise error("320", "%s %r" % (what, value)) from err
-    if not amount.is_finite() or amount < 0:
-        raise error("320", "%s %r" % (what, value))
+    if not amount.is_finite() or amount < 0 or amount.as_tuple().exponent < -3:
+        raise error("320", "%s %r (Money: non-negative, at most three decimals)" % (what, value))
     return amount
 
 
@@ -269,15 +272,17 @@ def parse_read(payload):
 
 
 def parse_notif_report(payload):
-    """Acknowledgement: whether it reports Success, the error text, and (message id, PMS id) pairs."""
+    """Acknowledgements as (message id, PMS id, error text); an Errors report gives each named
+    message the Error whose RecordID is its id, else all the errors' text."""
     errors = child(payload, "Errors")
     if child(payload, "Success") is None and errors is None:
         raise error("321", "Success or Errors")
-    error_text = None
+    by_record, all_errors = {}, None
     if errors is not None:
-        error_text = "; ".join(
-            " ".join(filter(None, (e.get("Code"), text(e)))) or "error" for e in children(errors, "Error")
-        ) or "error"
+        described = [(e.get("RecordID"), " ".join(filter(None, (e.get("Code"), text(e)))) or "error")
+                     for e in children(errors, "Error")]
+        by_record = {record: description for record, description in described if record}
+        all_errors = "; ".join(description for _, description in described) or "error"
     acks = []
     for reservation in descendants(path(payload, "NotifDetails", "HotelNotifReport"), "HotelReservation"):
         message_id = next((u.get("ID") for u in children(reservation, "UniqueID")
@@ -286,5 +291,6 @@ def parse_notif_report(payload):
             raise error("321", "UniqueID Type 16")
         pms_id = next((h.get("ResID_Value") for h in descendants(reservation, "HotelReservationID")
                        if h.get("ResID_Type") == "10"), None)
-        acks.append({"message_id": message_id, "pms_id": pms_id})
-    return {"success": errors is None, "error": error_text, "acks": acks}
+        acks.append({"message_id": message_id, "pms_id": pms_id,
+                     "error": by_record.get(message_id, all_errors)})
+    return acks

@@ -28,8 +28,8 @@ def signature(secret, timestamp, body):
     return "sha256=" + mac.hexdigest()
 
 
-def _acknowledgement(response, message_id, reservation_id):
-    """(acknowledged, PMS id, reason) read from the receiver's reply."""
+def _acknowledgement(response, message_id):
+    """(acknowledged, PMS id, reason): only a 2xx Success naming the message id (Type 16) counts."""
     if not 200 <= response.status_code < 300:
         return False, None, "HTTP %d" % response.status_code
     try:
@@ -38,16 +38,13 @@ def _acknowledgement(response, message_id, reservation_id):
         return False, None, "unreadable reply: %s" % err.faultstring
     if child(payload, "Success") is None:
         return False, None, "reply without Success"
-    named = children(child(payload, "HotelReservations"), "HotelReservation")
-    for reservation in named:
-        ids = {(u.get("Type"), u.get("ID")) for u in children(reservation, "UniqueID")}
-        if ("16", message_id) in ids or ("14", reservation_id) in ids:
+    for reservation in children(child(payload, "HotelReservations"), "HotelReservation"):
+        if any(u.get("Type") == "16" and u.get("ID") == message_id
+               for u in children(reservation, "UniqueID")):
             pms_id = next((h.get("ResID_Value") for h in descendants(reservation, "HotelReservationID")
                            if h.get("ResID_Type") == "10"), None)
             return True, pms_id, None
-    if named:
-        return False, None, "reply does not name message %s" % message_id
-    return True, None, None
+    return False, None, "reply does not name message %s" % message_id
 
 
 class Pusher:
@@ -123,7 +120,7 @@ class Pusher:
             except httpx.HTTPError as err:
                 failure = "%s: %s" % (type(err).__name__, err)
                 continue
-            ok, named_pms_id, failure = _acknowledgement(response, row["id"], row["reservation_id"])
+            ok, named_pms_id, failure = _acknowledgement(response, row["id"])
             if ok:
                 acked, pms_id = True, named_pms_id or pms_id
         if acked:

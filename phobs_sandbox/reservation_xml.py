@@ -122,8 +122,6 @@ def _stay(room_stay, info):
             or (room_rate is not None and room_rate.get("RatePlanCode")))
     if not code:
         raise error("321", "RoomTypeCode")
-    if not plan:
-        raise error("321", "RatePlanCode")
     span = child(room_stay, "TimeSpan")
     if span is None:
         span = child(info, "TimeSpan")
@@ -138,13 +136,14 @@ def _stay(room_stay, info):
     adults = sum(parse_int(c.get("Count", "1"), "Count") for c in counts
                  if c.get("AgeQualifyingCode", "10") == "10")
     kids = [parse_int(c.get("Age", "0"), "Age") for c in counts if c.get("AgeQualifyingCode") == "8"]
-    return {"room_type": code, "rate_plan": plan, "arrival": arrival.isoformat(),
+    return {"room_type": code, "rate_plan": plan or None, "arrival": arrival.isoformat(),
             "departure": departure.isoformat(), "units": parse_int(units, "NumberOfUnits", 1),
             "adults": adults, "children": kids}
 
 
-def parse(element):
-    """What the sandbox keeps of a received ``HotelReservation``."""
+def parse(element, default_status=None):
+    """What the sandbox keeps of a received ``HotelReservation``; ``default_status`` is the
+    enclosing RQ's ``ResStatus``, used when the reservation has none."""
     info = child(element, "ResGlobalInfo")
     ids = {u.get("Type"): u.get("ID") for u in children(element, "UniqueID")}
     pms_id = next((h.get("ResID_Value") for h in descendants(child(info, "HotelReservationIDs"),
@@ -153,8 +152,9 @@ def parse(element):
     name = path(element, "ResGuests", "ResGuest", "Profiles", "ProfileInfo", "Profile", "Customer",
                 "PersonName")
     return {
-        "status": element.get("ResStatus"),
+        "status": element.get("ResStatus") or default_status,
         "reservation_id": ids.get("14"),
+        "message_id": ids.get("16"),
         "pms_id": pms_id,
         "hotel": (child(info, "BasicPropertyInfo").get("HotelCode")
                   if child(info, "BasicPropertyInfo") is not None else None),

@@ -1,9 +1,16 @@
 """HTTP endpoints of the channel manager. Thin: authenticate, cap, hand over to one service call."""
 import json
+import logging
 
-from odoo import http
+from odoo import SUPERUSER_ID, api, http
 from odoo.http import request
 
+from ..phobs_api.webhook import SIGNATURE_HEADER, TIMESTAMP_HEADER
+from ..phobs_api.xml import DEFAULT_MAX_BYTES
+from ..services.reservation_sync import PhobsReservationSyncService
+
+_logger = logging.getLogger(__name__)
+SOAP_CONTENT_TYPE = "text/xml; charset=utf-8"
 
 
 class PhobsController(http.Controller):
@@ -13,3 +20,31 @@ class PhobsController(http.Controller):
         """Liveness probe for load balancers and for Phobs' own connectivity checks."""
         body = json.dumps({"status": "ok", "service": "phobs_channel_manager"})
         return request.make_response(body, headers=[("Content-Type", "application/json")])
+
+    @http.route("/phobs/webhook/<int:backend_id>", type="http", auth="none", methods=["POST"],
+                csrf=False)
+    def webhook(self, backend_id, **_params):
+        """Phobs pushes OTA_HotelResNotifRQ here; the reply acknowledges what was stored."""
+        httprequest = request.httprequest
+        if (httprequest.content_length or 0) > DEFAULT_MAX_BYTES:
+            _logger.warning("Refused Phobs push of %s bytes for backend %s",
+                            httprequest.content_length, backend_id)
+            return self._reply(413, b"")
+        body = httprequest.stream.read(DEFAULT_MAX_BYTES + 1)
+        if len(body) > DEFAULT_MAX_BYTES:
+            _logger.warning("Refused oversized Phobs push for backend %s", backend_id)
+            return self._reply(413, b"")
+        env = api.Environment(request.cr, SUPERUSER_ID, {})
+        backend = env["phobs.backend"].browse(backend_id).exists()
+        if not backend:
+            _logger.warning("Phobs push for unknown backend %s", backend_id)
+            return self._reply(404, b"")
+        reply = PhobsReservationSyncService(env, backend).receive_push(
+            body, httprequest.headers.get(TIMESTAMP_HEADER),
+            httprequest.headers.get(SIGNATURE_HEADER))
+        return self._reply(reply.status, reply.body)
+
+    @staticmethod
+    def _reply(status, body):
+        return request.make_response(body, headers=[("Content-Type", SOAP_CONTENT_TYPE)],
+                                     status=status)

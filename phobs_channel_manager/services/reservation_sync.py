@@ -9,10 +9,15 @@ redeliver, and the stored message id recognises it.
 import hashlib
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 
-from ..phobs_api.errors import PhobsError
-from ..phobs_api.records import OtaError, ResStatus
+from ..phobs_api import webhook
+from ..phobs_api.client import new_echo_token
+from ..phobs_api.errors import PhobsAuthError, PhobsError, PhobsProtocolError
+from ..phobs_api.messages.res_notif import build_hotel_res_notif_rs, parse_hotel_res_notif_rq
+from ..phobs_api.records import Confirmation, OtaError, RejectedReservation, ResStatus
+from ..phobs_api.soap import build_envelope, build_fault
+from ..phobs_api.xml import to_bytes
 from . import data_mapper
 from .channel_manager import PhobsChannelManagerService
 from .inventory import PhobsInventoryService
@@ -35,6 +40,14 @@ class IngestOutcome:
 
     def ota_error(self):
         return OtaError(type="3", code="450", text=self.error[:250], record_id=self.message_id)
+
+
+@dataclass
+class PushReply:
+    """What the controller answers: an HTTP status and a SOAP body."""
+
+    status: int
+    body: bytes
 
 
 @dataclass
@@ -77,8 +90,7 @@ class PhobsReservationSyncService:
                     outcomes = [self.ingest(res, "pull") for res in batch.reservations]
                     outcomes += [self.store_rejected(rejected, "pull") for rejected in batch.rejected]
                     self.backend.sudo().last_pull_at = _now_string()
-                    # The one commit of the flow: the acknowledgement must follow a durable write.
-                    self.env.cr.commit()
+                    self.commit_before_acknowledging()
                     self._acknowledge(client, outcomes)
                     self.env.cr.commit()
                     self._count(result, outcomes)
@@ -88,6 +100,60 @@ class PhobsReservationSyncService:
             self._release_pull_lock()
         self.after_ingest()
         return result
+
+    def commit_before_acknowledging(self):
+        """The one place this addon commits by itself: whatever we acknowledge to Phobs (an
+        OTA_NotifReportRQ after a pull, the reply to a push) must already be durable, or a crash
+        right after would lose a reservation Phobs believes delivered."""
+        self.env.cr.commit()
+
+    # -- push ---------------------------------------------------------------------------
+
+    def receive_push(self, body, timestamp, signature):
+        """Authenticates, stores and applies a pushed OTA_HotelResNotifRQ; returns the reply.
+
+        Every refusal is logged with its reason (never with the secret or the body) and answered
+        with a SOAP Fault; nothing is half-written, because nothing is written before the
+        message is authentic and well-formed.
+        """
+        try:
+            webhook.verify(self.backend._phobs_secret("webhook_secret"), timestamp, signature, body)
+        except PhobsAuthError as err:
+            _logger.warning("Refused Phobs push for backend %s: %s", self.backend.id, err)
+            return PushReply(401, _fault("soap:Client", "authentication failed: %s" % err))
+        try:
+            batch = parse_hotel_res_notif_rq(body)
+        except PhobsError as err:
+            _logger.warning("Refused malformed Phobs push for backend %s: %s", self.backend.id, err)
+            return PushReply(400, _fault("soap:Client", "malformed message: %s" % err))
+        outcomes = []
+        for reservation in batch.reservations:
+            if reservation.hotel_code and reservation.hotel_code != self.backend.hotel_code:
+                outcomes.append(self.store_rejected(RejectedReservation(
+                    reservation.message_id, reservation.reservation_id,
+                    "hotel code %s is not this hotel (%s)" % (
+                        reservation.hotel_code, self.backend.hotel_code),
+                    reservation.source_xml), "push"))
+                continue
+            outcomes.append(self.ingest(reservation, "push"))
+        outcomes += [self.store_rejected(rejected, "push") for rejected in batch.rejected]
+        self.env["phobs.message"].sudo().search([
+            ("backend_id", "=", self.backend.id), ("direction", "=", "in"),
+            ("message_id", "in", [o.message_id for o in outcomes])]).write(
+            {"acknowledged_at": _now_string()})
+        self.commit_before_acknowledging()
+        return PushReply(200, self._push_reply(batch.echo_token, outcomes))
+
+    def _push_reply(self, echo_token, outcomes):
+        ok = [o for o in outcomes if o.ok]
+        failed = [o.ota_error() for o in outcomes if not o.ok]
+        confirmations = [Confirmation(o.message_id, o.reservation_id, o.pms_ref or None) for o in ok]
+        rs = build_hotel_res_notif_rs(
+            echo_token=echo_token or new_echo_token(), timestamp=_now_aware(),
+            hotel_code=self.backend.hotel_code, confirmations=confirmations,
+            **({"warnings": failed} if ok else {"errors": failed or [
+                OtaError(type="3", code="450", text="no reservation in the message")]}))
+        return to_bytes(build_envelope(rs))
 
     def _acknowledge(self, client, outcomes):
         successes = [(o.message_id, o.pms_ref or o.reservation_id) for o in outcomes if o.ok]
@@ -285,6 +351,14 @@ def _text(body):
     if body is None:
         return False
     return body.decode("utf-8", "replace") if isinstance(body, bytes) else str(body)
+
+
+def _fault(code, text):
+    return to_bytes(build_envelope(build_fault(code, text)))
+
+
+def _now_aware():
+    return datetime.now(timezone.utc).replace(microsecond=0)
 
 
 def _now_string():

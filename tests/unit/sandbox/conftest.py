@@ -16,6 +16,7 @@ import pytest
 from lxml import etree
 
 from . import ota_builders as ob
+from .webhook_receiver import Receiver
 
 REPO = pathlib.Path(__file__).resolve().parents[3]
 XSD_DIR = pathlib.Path(os.environ.get("PHOBS_OTA_XSD_DIR") or REPO.parent / "shared" / "ota-xsd-2016B")
@@ -54,7 +55,7 @@ class SandboxProcess:
             stdout=subprocess.PIPE, stderr=self.log, text=True)
         ready, _, _ = select.select([self.proc.stdout], [], [], timeout)
         self.line = self.proc.stdout.readline() if ready else ""
-        if not self.line.startswith("phobs-sandbox listening on http://127.0.0.1:"):
+        if not self.line.startswith("phobs-sandbox listening on http://"):
             self.stop(signal.SIGKILL)
             raise RuntimeError("sandbox did not start: %r\n%s" % (self.line, self.stderr()))
         self.url = self.line.split()[-1]
@@ -174,3 +175,14 @@ def world(sandbox_process, schemas):
         world.control("PUT", "/hotels/" + hotel["code"], json=hotel)
     yield world
     world.http.close()
+
+
+@pytest.fixture
+def receiver(world):
+    """A webhook receiver registered for HOTEL_1 through ``PUT /webhooks``."""
+    receiver = Receiver()
+    response = world.http.put("/webhooks", headers={"Authorization": "Bearer " + world.token()},
+                              json={"url": receiver.url, "secret": receiver.secret})
+    assert response.status_code == 200, response.text
+    yield receiver
+    receiver.close()

@@ -97,9 +97,14 @@ def read_rq(hotel, echo_token=None, max_responses=None):
 
 
 def notif_report_rq(hotel, acks, errors=None, echo_token=None):
-    """``acks``: (message id, PMS id or None); with ``errors`` (text) an Errors report."""
+    """``acks``: (message id, PMS id or None); ``errors``: text, or {message id: text} sent as
+    Errors with RecordID."""
     root = rq("OTA_NotifReportRQ", echo_token)
-    if errors:
+    if isinstance(errors, dict):
+        container = el("Errors", root)
+        for record, text in errors.items():
+            el("Error", container, text, Type="3", Code="450", RecordID=record)
+    elif errors:
         el("Error", el("Errors", root), errors, Type="3", Code="450")
     else:
         el("Success", root)
@@ -115,19 +120,23 @@ def notif_report_rq(hotel, acks, errors=None, echo_token=None):
 
 
 def upload_rq(hotel, pms_id, status, stays=(), phobs_id=None, guest=("Front", "Desk"), card=None,
-              echo_token=None):
+              echo_token=None, message_id=None, status_on_root=False):
     """A front-desk reservation upload; ``stays``: (room_type, rate_plan, arrival, departure, units)."""
-    root = rq("OTA_HotelResNotifRQ", echo_token)
-    reservation = el("HotelReservation", el("HotelReservations", root), ResStatus=status,
+    root = rq("OTA_HotelResNotifRQ", echo_token, ResStatus=status if status_on_root else None)
+    reservation = el("HotelReservation", el("HotelReservations", root),
+                     ResStatus=None if status_on_root else status,
                      CreateDateTime=datetime.now(timezone.utc).isoformat(timespec="seconds"))
     if phobs_id:
         el("UniqueID", reservation, Type="14", ID=phobs_id)
+    if message_id:
+        el("UniqueID", reservation, Type="16", ID=message_id)
     if stays:
         room_stays = el("RoomStays", reservation)
         for room_type, rate_plan, arrival, departure, units in stays:
             stay = el("RoomStay", room_stays)
             el("RoomType", el("RoomTypes", stay), RoomTypeCode=room_type, NumberOfUnits=units)
-            el("RatePlan", el("RatePlans", stay), RatePlanCode=rate_plan)
+            if rate_plan:
+                el("RatePlan", el("RatePlans", stay), RatePlanCode=rate_plan)
             el("GuestCount", el("GuestCounts", stay), AgeQualifyingCode="10", Count=2)
             el("TimeSpan", stay, Start=arrival, End=departure)
     customer = el("Customer", el("Profile", el("ProfileInfo", el("Profiles", el(

@@ -98,6 +98,7 @@ def test_rates_are_stored_per_day_exactly_as_sent(world):
 
 @pytest.mark.parametrize("change, code", [
     ({"room_type": "SUITE"}, "402"), ({"rate_plan": "PROMO"}, "436"), ({"amounts": {None: "abc"}}, "320"),
+    ({"amounts": {None: "10.0001"}}, "320"),
 ])
 def test_bad_rates_are_rejected(world, change, code):
     message = dict({"start": day(60), "end": day(60), "room_type": "DBL", "rate_plan": "BAR",

@@ -48,6 +48,16 @@ def test_an_errors_report_acknowledges_with_the_error(world):
     assert _messages(world)[made["message_id"]]["ack_error"] == "450 room type not mapped"
 
 
+def test_an_errors_report_names_each_failure_by_record_id(world):
+    first, second = _booking(world), _booking(world, offset=30)
+    world.ok("/reservations", ob.notif_report_rq(
+        "HTL1", [(first["message_id"], None), (second["message_id"], None)],
+        errors={first["message_id"]: "no such room", second["message_id"]: "guest missing"}))
+    messages = _messages(world)
+    assert messages[first["message_id"]]["ack_error"] == "450 no such room"
+    assert messages[second["message_id"]]["ack_error"] == "450 guest missing"
+
+
 def test_acknowledging_an_unknown_message_is_a_warning(world):
     rs = world.ok("/reservations", ob.notif_report_rq("HTL1", [("M-NOPE", None)]))
     assert ob.find(rs, "Warnings/Warning").get("RecordID") == "M-NOPE"
@@ -159,6 +169,26 @@ def test_a_retried_upload_does_not_take_the_rooms_twice(world):
     request = ob.upload_rq("HTL1", "FD-8", "Commit", [("APT", "BAR", day(15), day(16), 1)], echo_token="same")
     world.ok("/reservations", request)
     world.ok("/reservations", request)
+    assert world.availability("APT", day(15), day(15)) == {day(15): 0}
+
+
+def test_an_upload_may_carry_its_status_on_the_rq_and_a_message_id(world):
+    rs = world.ok("/reservations", ob.upload_rq("HTL1", "FD-12", "Commit", [("SGL", "BAR", day(15), day(17), 1)],
+                                                message_id="UP-1", status_on_root=True))
+    answered = ob.find(rs, "HotelReservations/HotelReservation")
+    assert answered.get("ResStatus") == "Commit" and ob.unique_ids(answered)["16"] == "UP-1"
+    assert world.availability("SGL", day(15), day(16)) == {day(15): 1, day(16): 1}
+
+
+def test_an_upload_with_an_id_we_never_issued_is_keyed_by_the_pms_id(world):
+    for status in ("Commit", "Modify"):
+        world.ok("/reservations", ob.upload_rq("HTL1", "FD-13", status, [("SGL", "BAR", day(15), day(16), 1)],
+                                               phobs_id="THEIRS-1"))
+    assert world.availability("SGL", day(15), day(15)) == {day(15): 1}
+
+
+def test_an_upload_without_rate_plan_still_takes_the_room(world):
+    world.ok("/reservations", ob.upload_rq("HTL1", "FD-14", "Commit", [("APT", None, day(15), day(16), 1)]))
     assert world.availability("APT", day(15), day(15)) == {day(15): 0}
 
 

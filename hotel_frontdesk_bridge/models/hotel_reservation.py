@@ -1,0 +1,80 @@
+from datetime import timedelta
+
+from odoo import api, fields, models
+
+from ..stay_calendar import stay_dates
+
+UPLOAD_ON_STATE = {"confirm": "Commit", "cancel": "Cancel"}
+
+
+class HotelReservation(models.Model):
+    """Front-desk reservations tell the channel manager what they change.
+
+    Every change that holds or frees rooms marks the nights dirty (availability goes out through
+    the outbox); front-desk confirmations, changes and cancellations are uploaded to Phobs,
+    except those the channel manager itself made from a Phobs message.
+    """
+
+    _inherit = "hotel.reservation"
+
+    phobs_reservation_id = fields.Many2one("phobs.reservation", string="Channel Booking",
+                                           copy=False, readonly=True, index=True)
+    phobs_channel_id = fields.Many2one(related="phobs_reservation_id.channel_id", store=True,
+                                       readonly=True, string="Channel")
+    phobs_channel_booking_id = fields.Char(related="phobs_reservation_id.channel_booking_id",
+                                           readonly=True, string="Channel Booking ID")
+
+    def _phobs_ranges(self):
+        """``[(room_type_code, first_night, last_night)]`` this reservation covers."""
+        ranges = []
+        backend = self.env["phobs.backend"].sudo().search([], limit=1)
+        tz = backend._phobs_tz() if backend else "UTC"
+        for reservation in self:
+            if not (reservation.checkin and reservation.checkout):
+                continue
+            arrival, departure = stay_dates(reservation.checkin, reservation.checkout, tz)
+            last_night = fields.Date.to_string(departure - timedelta(days=1))
+            for code in set(reservation.reservation_line.mapped("categ_id.phobs_code")) - {False}:
+                ranges.append((code, fields.Date.to_string(arrival), last_night))
+        return ranges
+
+    def _phobs_mark_dirty(self, ranges):
+        backends = self.env["phobs.backend"].sudo().search([])
+        for code, first, last in set(ranges):
+            backends._phobs_mark_dirty("availability", [code], first, last)
+
+    def _phobs_queue_upload(self, res_status):
+        if self.env.context.get("phobs_from_channel"):
+            return
+        backends = self.env["phobs.backend"].sudo().search([])
+        for reservation in self:
+            if reservation._phobs_ranges():
+                backends._phobs_queue_upload("hotel.reservation,%d" % reservation.id, res_status,
+                                             reservation.phobs_reservation_id)
+
+    @api.model
+    def create(self, vals):
+        reservation = super().create(vals)
+        reservation._phobs_mark_dirty(reservation._phobs_ranges())
+        return reservation
+
+    def write(self, vals):
+        tracked = {"checkin", "checkout", "reservation_line", "state"} & set(vals)
+        before = self._phobs_ranges() if tracked else []
+        old_states = {reservation.id: reservation.state for reservation in self}
+        result = super().write(vals)
+        if tracked:
+            self._phobs_mark_dirty(before + self._phobs_ranges())
+            for reservation in self:
+                was, now = old_states[reservation.id], reservation.state
+                if was != now and now in UPLOAD_ON_STATE:
+                    reservation._phobs_queue_upload(UPLOAD_ON_STATE[now])
+                elif was == now == "confirm" and {"checkin", "checkout", "reservation_line"} & set(vals):
+                    reservation._phobs_queue_upload("Modify")
+        return result
+
+    def unlink(self):
+        ranges = self._phobs_ranges()
+        result = super().unlink()
+        self._phobs_mark_dirty(ranges)
+        return result
