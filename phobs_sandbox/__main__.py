@@ -20,19 +20,23 @@ def _positive(kind):
 
 
 def parse_args(argv):
-    parser = argparse.ArgumentParser(prog="python -m phobs_sandbox", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m phobs_sandbox",
+        description="A local Phobs stand-in speaking docs/protocol.md; runs until SIGTERM or SIGINT.")
     parser.add_argument("--port", type=int, required=True, help="TCP port; 0 picks a free one")
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
-    parser.add_argument("--db", default=":memory:", help="SQLite file (default: in memory)")
-    parser.add_argument("--config", help="hotels JSON (default: the bundled demo_hotel.json)")
-    parser.add_argument("--token-ttl", type=_positive(int), default=3600, help="OAuth2 token lifetime, s")
+    parser.add_argument("--db", default=":memory:", metavar="PATH", help="SQLite file (default: in memory)")
+    parser.add_argument("--config", metavar="HOTELS_JSON",
+                        help="hotels JSON (default: the bundled demo_hotel.json)")
+    parser.add_argument("--token-ttl", type=_positive(int), default=3600, metavar="SECONDS",
+                        help="OAuth2 token lifetime (default 3600)")
     parser.add_argument("--simulate-every", type=_positive(float), metavar="SECONDS",
                         help="let the channels book, modify or cancel once every SECONDS")
     parser.add_argument("--seed", type=int, help="seed of the simulator and of fault probabilities")
     parser.add_argument("--push", action="store_true", help="push reservations to registered webhooks")
     parser.add_argument("--push-retry-base", type=_positive(float), default=1.0, metavar="SECONDS",
                         help="first retry delay of a failed push; doubles per attempt (max 300 s)")
-    parser.add_argument("--page-size", type=_positive(int), default=100,
+    parser.add_argument("--page-size", type=_positive(int), default=100, metavar="N",
                         help="reservations per pull when the RQ sets no MaxResponses")
     parser.add_argument("--log-level", default="WARNING",
                         choices=("DEBUG", "INFO", "WARNING", "ERROR"), type=str.upper)

@@ -6,12 +6,12 @@ uploads are the hotel's own decisions, so they always move inventory, even below
 overbooking the control API then shows). Each check-and-move runs in one store transaction.
 """
 from collections import Counter
-from datetime import date, datetime, timedelta
+from datetime import date
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from . import channels, reservation_xml
 from .config import require_codes
+from .dates import hotel_stamp, nights
 from .errors import Conflict, NotSellable
 from .ota import error, parse_int
 from .xmlutil import serialize
@@ -21,12 +21,6 @@ UPLOAD_STATUSES = {
     "reserved": "Commit", "modify": "Modify", "modified": "Modify",
     "cancel": "Cancel", "cancelled": "Cancel", "canceled": "Cancel",
 }
-
-
-def nights(stay):
-    """The dates a stay occupies: arrival up to, not including, departure."""
-    arrival, departure = date.fromisoformat(stay["arrival"]), date.fromisoformat(stay["departure"])
-    return [(arrival + timedelta(days=n)).isoformat() for n in range((departure - arrival).days)]
 
 
 def _stay(raw):
@@ -52,6 +46,10 @@ def _stay(raw):
     }
 
 
+def _total(stays):
+    return str(sum((Decimal(stay["total"]) for stay in stays), Decimal(0)))
+
+
 def _plan_for(hotel, room_type):
     """The rate plan an upload without RatePlanCode is priced with: the first one selling the room."""
     return next((plan["code"] for plan in hotel["rate_plans"] if room_type in plan["room_types"]), None)
@@ -70,7 +68,7 @@ class Bookings:
             raise error("392", code)
         return hotel
 
-    def unsellable_reason(self, hotel, stays):
+    def _unsellable_reason(self, hotel, stays):
         """Why a channel may not sell these stays now, or None when it may."""
         demand = Counter()
         for stay in stays:
@@ -136,14 +134,6 @@ class Bookings:
                 self.store.adjust_availability(reservation["hotel"], stay["room_type"], day,
                                                sign * stay["units"])
 
-    @staticmethod
-    def _stamp(hotel, previous=None):
-        """Now in the hotel's zone, strictly after the previous version's time."""
-        now = datetime.now(ZoneInfo(hotel["timezone"])).replace(microsecond=0)
-        if previous is not None:
-            now = max(now, datetime.fromisoformat(previous) + timedelta(seconds=1))
-        return now.isoformat()
-
     def _publish(self, reservation):
         """Persist the version and queue its message (a new message id per version)."""
         self.store.save_reservation(reservation, "channel")
@@ -158,7 +148,7 @@ class Bookings:
 
     def _check(self, hotel, stays, respect_availability):
         if respect_availability:
-            reason = self.unsellable_reason(hotel, stays)
+            reason = self._unsellable_reason(hotel, stays)
             if reason:
                 raise NotSellable(reason)
 
@@ -168,7 +158,7 @@ class Bookings:
             hotel = self.hotel(hotel_code)
             stays = self._validated(hotel, draft["room_stays"])
             self._check(hotel, stays, respect_availability)
-            stamp = self._stamp(hotel)
+            stamp = hotel_stamp(hotel)
             channel = channels.by_code(draft["channel"])
             reservation = {
                 "id": self.store.new_id("R"), "hotel": hotel["code"], "currency": hotel["currency"],
@@ -176,9 +166,8 @@ class Bookings:
                 "channel": channel.code, "channel_name": channel.name,
                 "channel_booking_id": draft["channel_booking_id"], "room_stays": stays,
                 "guests": draft["guests"], "comments": draft.get("comments") or [],
-                "card": draft.get("card"),
+                "card": draft.get("card"), "total": _total(stays),
             }
-            reservation["total"] = str(sum(Decimal(s["total"]) for s in stays))
             self._move(reservation, -1)
             result = self._publish(reservation)
         self.on_message()
@@ -194,8 +183,8 @@ class Bookings:
             self._check(hotel, stays, respect_availability)
             reservation = dict(current, room_stays=stays, status="Modify",
                                version=current["version"] + 1,
-                               modified_at=self._stamp(hotel, current["modified_at"]),
-                               total=str(sum(Decimal(s["total"]) for s in stays)))
+                               modified_at=hotel_stamp(hotel, current["modified_at"]),
+                               total=_total(stays))
             for key in ("guests", "comments", "card"):
                 if key in draft:
                     reservation[key] = draft[key]
@@ -211,7 +200,7 @@ class Bookings:
             hotel = self.hotel(current["hotel"])
             self._move(current, +1)
             reservation = dict(current, status="Cancel", version=current["version"] + 1,
-                               modified_at=self._stamp(hotel, current["modified_at"]))
+                               modified_at=hotel_stamp(hotel, current["modified_at"]))
             result = self._publish(reservation)
         self.on_message()
         return result
@@ -250,7 +239,7 @@ class Bookings:
                 hotel, stay["room_type"])) for stay in upload["room_stays"]])
         if current is not None:
             self._move(current, +1)
-        stamp = self._stamp(hotel, current["modified_at"] if current else None)
+        stamp = hotel_stamp(hotel, current["modified_at"] if current else None)
         reservation = dict(current or {
             "id": self.store.new_id("R"), "hotel": hotel["code"], "currency": hotel["currency"],
             "version": 0, "created_at": stamp, "channel": "PMS", "channel_name": "Front desk",
@@ -258,7 +247,7 @@ class Bookings:
         })
         reservation.update(status=status, room_stays=stays, modified_at=stamp,
                            version=reservation["version"] + 1,
-                           total=str(sum((Decimal(s["total"]) for s in stays), Decimal(0))))
+                           total=_total(stays))
         if upload.get("guest_name") and not reservation["guests"]:
             reservation["guest_name"] = upload["guest_name"]
         self._move(reservation, -1)

@@ -8,10 +8,10 @@ import logging
 import random
 import threading
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
 from . import guests
+from .dates import hotel_today
 from .errors import Conflict, OtaError
 
 log = logging.getLogger(__name__)
@@ -60,10 +60,6 @@ def reference(rng, channel):
     """A booking reference in the channel's own format."""
     return "".join(str(rng.randint(0, 9)) if ch == "#" else rng.choice(ALPHANUMERIC) if ch == "X" else ch
                    for ch in channel.reference)
-
-
-def hotel_today(hotel):
-    return datetime.now(ZoneInfo(hotel["timezone"])).date()
 
 
 def draft(rng, hotel, channel, stays):

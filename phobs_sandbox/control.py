@@ -9,9 +9,11 @@ import re
 from datetime import date, timedelta
 
 from . import channels, config, guests, webhooks
+from .dates import day_range, hotel_today
 from .errors import ControlError
 
 MAX_DAYS = 1100
+STAY_FIELDS = ("room_type", "rate_plan", "arrival", "departure", "units", "adults", "children")
 
 
 def _require(condition, message):
@@ -107,7 +109,7 @@ class ControlApi:
         return 200, self._public(self._hotel(params["code"]))
 
     def _window(self, hotel, query):
-        start = _day(query["from"], "from") if query.get("from") else channels.hotel_today(hotel)
+        start = _day(query["from"], "from") if query.get("from") else hotel_today(hotel)
         end = _day(query["to"], "to") if query.get("to") else start + timedelta(days=30)
         _require(start <= end and (end - start).days < MAX_DAYS, "need from <= to within %d days" % MAX_DAYS)
         return start, end
@@ -123,7 +125,7 @@ class ControlApi:
         """BookingLimit per room type and day as the channels see it now."""
         hotel = self._hotel(params["code"])
         start, end = self._window(hotel, query)
-        days = [(start + timedelta(days=n)).isoformat() for n in range((end - start).days + 1)]
+        days = day_range(start, end)
         return 200, {"hotel": hotel["code"], "from": start.isoformat(), "to": end.isoformat(),
                      "availability": {room: self.store.booking_limits(hotel["code"], room, days)
                                       for room in self._room_types(hotel, query)}}
@@ -161,8 +163,6 @@ class ControlApi:
 
     # bookings ---------------------------------------------------------------------------------
 
-    STAY_FIELDS = ("room_type", "rate_plan", "arrival", "departure", "units", "adults", "children")
-
     def _booking(self, reservation_id, channel_only=False):
         reservation = self.store.reservation(reservation_id)
         if reservation is None:
@@ -174,10 +174,11 @@ class ControlApi:
     def create_booking(self, params, query, body):
         """One channel booking on demand; 409 when the channel may not sell it."""
         body = _object(body)
-        hotel = self._hotel(body.get("hotel") or "")
+        _require(isinstance(body.get("hotel"), str), "hotel (its code) is required")
+        hotel = self._hotel(body["hotel"])
         rng = random.Random(body.get("seed"))
         channel = channels.by_code(body.get("channel", "BDC"))
-        stays = body.get("room_stays") or [{k: body[k] for k in self.STAY_FIELDS if k in body}]
+        stays = body.get("room_stays") or [{k: body[k] for k in STAY_FIELDS if k in body}]
         _require(isinstance(stays, list) and all(isinstance(s, dict) for s in stays),
                  "room_stays must be a list of objects")
         draft = channels.draft(rng, hotel, channel, stays)
@@ -200,7 +201,7 @@ class ControlApi:
         if "card" in body:
             card = body["card"]
             if card is True or isinstance(card, dict):
-                generated = guests.card(rng, draft["guests"][0], channels.hotel_today(hotel))
+                generated = guests.card(rng, draft["guests"][0], hotel_today(hotel))
                 draft["card"] = dict(generated, **card) if isinstance(card, dict) else generated
             else:
                 draft["card"] = None
@@ -218,7 +219,7 @@ class ControlApi:
         hotel = self._hotel(current["hotel"])
         stays = body.get("room_stays")
         if stays is None:
-            first = dict(current["room_stays"][0], **{k: body[k] for k in self.STAY_FIELDS if k in body})
+            first = dict(current["room_stays"][0], **{k: body[k] for k in STAY_FIELDS if k in body})
             stays = [first] + current["room_stays"][1:]
         draft = {"room_stays": stays, "guests": current["guests"], "comments": current["comments"],
                  "card": current["card"]}

@@ -4,10 +4,10 @@ Every operation is all-or-nothing: a request with one bad item (unknown room typ
 answered with Errors and changes nothing, as a client retrying a corrected request expects.
 """
 import copy
-from datetime import datetime, timedelta, timezone
 
 from . import ota, reservation_xml
 from .config import require_codes
+from .dates import day_range, utc_stamp
 from .errors import OtaError
 from .faults import DELIVERY
 from .xmlutil import child, children, fragment, local, serialize
@@ -17,14 +17,6 @@ ENDPOINTS = {
     "/inventory": ("OTA_HotelAvailNotifRQ",),
     "/rates": ("OTA_HotelRateAmountNotifRQ",),
 }
-
-
-def _days(start, end):
-    return [(start + timedelta(days=n)).isoformat() for n in range((end - start).days + 1)]
-
-
-def _now():
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
 class Operations:
@@ -79,7 +71,7 @@ class Operations:
         warnings = []
         with self.store.transaction():
             for ack in acks:
-                if not self.store.acknowledge(hotel["code"], ack["message_id"], _now(), "pull",
+                if not self.store.acknowledge(hotel["code"], ack["message_id"], utc_stamp(), "pull",
                                               ack["pms_id"], ack["error"]):
                     warnings.append({"text": "unknown message id", "record_id": ack["message_id"]})
         return ota.rs(local(payload), payload, warnings=warnings)
@@ -95,7 +87,7 @@ class Operations:
                 hotel = self._hotel(principal, summary["hotel"])
                 result = dict(self.bookings.apply_upload(hotel, summary), message_id=summary["message_id"])
                 summary.update(reservation_id=result["reservation_id"], status=result["status"])
-                self.store.add_upload(hotel["code"], summary, payload.get("EchoToken"), _now(),
+                self.store.add_upload(hotel["code"], summary, payload.get("EchoToken"), utc_stamp(),
                                       serialize(element).decode("utf-8"))
                 results.append(result)
         return ota.hotel_res_notif_rs(payload, results)
@@ -111,7 +103,7 @@ class Operations:
                     item["room_type"], item["start"], item["end"])})
         with self.store.transaction():
             for item in items:
-                days = _days(item["start"], item["end"])
+                days = day_range(item["start"], item["end"])
                 if item["booking_limit"] is not None:
                     self.store.set_availability(hotel["code"], item["room_type"], days,
                                                 item["booking_limit"])
@@ -136,5 +128,5 @@ class Operations:
         with self.store.transaction():
             for item in items:
                 self.store.set_rates(hotel["code"], item["room_type"], item["rate_plan"],
-                                     _days(item["start"], item["end"]), item["amounts"])
+                                     day_range(item["start"], item["end"]), item["amounts"])
         return ota.rs(local(payload), payload)

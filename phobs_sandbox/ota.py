@@ -3,9 +3,10 @@
 Parsers return plain dicts and raise ``OtaError`` with the OTA code a real channel manager would
 use, so operations never touch XML and the codes live in one table.
 """
-from datetime import date, datetime, timezone
+from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from .dates import utc_stamp
 from .errors import OtaError
 from .xmlutil import child, children, descendants, local, ota, path, text
 
@@ -56,10 +57,6 @@ def request_meta(payload):
     }
 
 
-def now_stamp():
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
-
-
 def _version(request):
     value = request.get("Version") if request is not None else None
     try:
@@ -73,7 +70,7 @@ def rs(rq_name, request, errors=(), warnings=()):
     """The RS root for an RQ: echo token and version echoed, then Success+Warnings or Errors."""
     root = ota(RS_FOR[rq_name], attrs={
         "EchoToken": request.get("EchoToken") if request is not None else None,
-        "TimeStamp": now_stamp(),
+        "TimeStamp": utc_stamp(),
         "Version": _version(request),
     })
     if errors:
@@ -121,7 +118,7 @@ def hotel_res_notif_rs(request, results, warnings=()):
 def hotel_res_notif_rq(echo_token, reservations):
     """What Phobs pushes to the registered webhook."""
     root = ota("OTA_HotelResNotifRQ", attrs={
-        "EchoToken": echo_token, "TimeStamp": now_stamp(), "Version": "1.0",
+        "EchoToken": echo_token, "TimeStamp": utc_stamp(), "Version": "1.0",
     })
     container = ota("HotelReservations", root)
     for reservation in reservations:

@@ -13,6 +13,7 @@ import time
 import httpx
 
 from . import ota, soap, xmlutil
+from .dates import utc_stamp
 from .errors import SoapFault
 from .faults import DELIVERY
 from .xmlutil import child, children, descendants, fragment
@@ -124,7 +125,7 @@ class Pusher:
             if ok:
                 acked, pms_id = True, named_pms_id or pms_id
         if acked:
-            self.store.acknowledge(row["hotel"], row["id"], ota.now_stamp(), "push", pms_id)
+            self.store.acknowledge(row["hotel"], row["id"], utc_stamp(), "push", pms_id)
             self.store.record_push(row["id"], times)
         else:
             delay = min(self.retry_base * 2 ** row["push_attempts"], self.retry_max)

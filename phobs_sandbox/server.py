@@ -90,14 +90,14 @@ class Handler(BaseHTTPRequestHandler):
     # plumbing ---------------------------------------------------------------------------------
 
     def _body(self):
-        """The request body; one over the size cap is discarded unparsed (or not read at all when
-        it is absurdly large) so the client still gets to read the refusal."""
+        """The request body, or None when it is over the size cap: then it is discarded unparsed
+        (or not read at all when absurdly large) so the client still gets to read the refusal."""
         length = int(self.headers.get("Content-Length") or 0)
         if length > xmlutil.MAX_BODY_BYTES:
             self.close_connection = True
             if length <= 4 * xmlutil.MAX_BODY_BYTES:
                 self._discard(length)
-            raise SoapFault("request exceeds %d bytes" % xmlutil.MAX_BODY_BYTES)
+            return None
         body = self.rfile.read(length) if length > 0 else b""
         if self._endpoint:
             self.sandbox.store.count("endpoint", self._endpoint, requests=1, bytes_in=len(body))
@@ -119,8 +119,7 @@ class Handler(BaseHTTPRequestHandler):
         if self.close_connection:
             self.send_header("Connection", "close")
         self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
+        self.wfile.write(body)
         if self._endpoint:
             self.sandbox.store.count("endpoint", self._endpoint, bytes_out=len(body))
             self.sandbox.store.count("status", self._endpoint, **{str(status): 1})
@@ -158,18 +157,20 @@ class Handler(BaseHTTPRequestHandler):
         elif kind == "token_expiry":
             self.sandbox.auth.revoke(bearer)
             self._unauthorized(is_soap)
-        else:
+        elif kind == "auth_timeout":
             if bearer:
                 self.sandbox.auth.revoke(bearer)
-            error = (ota.auth_error("authentication timed out", timeout=True) if kind == "auth_timeout"
-                     else ota.error(rule["code"], "injected", rule["error_type"]))
+            error = ota.auth_error("authentication timed out", timeout=True)
+            self._send(200, soap.envelope(ota.rs(operation, request, errors=[error])), XML)
+        else:
+            error = ota.error(rule["code"], "injected", rule["error_type"])
             self._send(200, soap.envelope(ota.rs(operation, request, errors=[error])), XML)
         return True
 
-    def _unauthorized(self, is_soap):
+    def _unauthorized(self, is_soap, reason="invalid or expired token"):
         headers = {"WWW-Authenticate": 'Bearer realm="phobs"'}
         if is_soap:
-            self._send(401, soap.fault_body("invalid or expired token"), XML, headers)
+            self._send(401, soap.fault_body(reason), XML, headers)
         else:
             self._send(401, _json({"error": "invalid_token"}), JSON, headers)
 
@@ -179,8 +180,11 @@ class Handler(BaseHTTPRequestHandler):
         if self.command != "POST":
             self._send(405, soap.fault_body("use POST"), XML, {"Allow": "POST"})
             return
+        body = self._body()
         try:
-            header, payload = soap.open_envelope(xmlutil.parse(self._body()))
+            if body is None:
+                raise SoapFault("request exceeds %d bytes" % xmlutil.MAX_BODY_BYTES)
+            header, payload = soap.open_envelope(xmlutil.parse(body))
         except SoapFault as fault:
             self._send(fault.status, soap.fault_body(fault.faultstring, fault.faultcode), XML)
             return
@@ -203,7 +207,7 @@ class Handler(BaseHTTPRequestHandler):
             principal = self._principal(bearer, header)
         except SoapFault as fault:
             if fault.status == 401:
-                self._unauthorized(True)
+                self._unauthorized(True, fault.faultstring)
             else:
                 self._send(fault.status, soap.fault_body(fault.faultstring, fault.faultcode), XML)
             return
@@ -231,10 +235,9 @@ class Handler(BaseHTTPRequestHandler):
     # JSON endpoints of the protocol -----------------------------------------------------------
 
     def _json_body(self):
-        try:
-            raw = self._body()
-        except SoapFault as fault:
-            raise ControlError(413, fault.faultstring) from fault
+        raw = self._body()
+        if raw is None:
+            raise ControlError(413, "request exceeds %d bytes" % xmlutil.MAX_BODY_BYTES)
         if not raw.strip():
             return None
         try:
@@ -247,9 +250,8 @@ class Handler(BaseHTTPRequestHandler):
         if self.command != "POST":
             self._send(405, _json({"error": "invalid_request"}), JSON, {"Allow": "POST"})
             return
-        try:
-            raw = self._body()
-        except SoapFault:
+        raw = self._body()
+        if raw is None:
             self._send(413, _json({"error": "invalid_request"}), JSON)
             return
         if self._before(None, False):

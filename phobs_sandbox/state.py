@@ -84,6 +84,9 @@ class Store:
         self._db.row_factory = sqlite3.Row
         self._lock = threading.RLock()
         self._depth = 0
+        if path != ":memory:":
+            self._db.execute("PRAGMA journal_mode = WAL")
+            self._db.execute("PRAGMA synchronous = NORMAL")
         self._db.executescript(SCHEMA)
         with self.transaction():
             if self._meta("instance") is None:
@@ -280,14 +283,14 @@ class Store:
         return result
 
     def inventory_rows(self, table, hotel, day_from, day_to, room_type=None, rate_plan=None):
-        """Stored rows of availability, restrictions or rates for the control API."""
-        if table not in ("availability", "restrictions", "rates"):
+        """Stored rows of restrictions or rates, for the control API."""
+        if table not in ("restrictions", "rates"):
             raise ValueError(table)
         sql = "SELECT * FROM %s WHERE hotel = ? AND day BETWEEN ? AND ?" % table
         params = [hotel, day_from, day_to]
         if room_type:
             sql, params = sql + " AND room_type = ?", params + [room_type]
-        if rate_plan and table != "availability":
+        if rate_plan:
             sql, params = sql + " AND rate_plan = ?", params + [rate_plan]
         return self._all(sql + " ORDER BY day", params)
 

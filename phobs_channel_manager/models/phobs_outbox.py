@@ -44,7 +44,7 @@ class PhobsOutbox(models.Model):
         self.env.cr.execute("""
             SELECT id FROM phobs_outbox
              WHERE backend_id = %s AND state = 'pending' AND kind IN %s
-               AND (next_attempt_at IS NULL OR next_attempt_at <= (now() at time zone 'UTC'))
+               AND (next_attempt_at IS NULL OR next_attempt_at <= (clock_timestamp() at time zone 'UTC'))
              ORDER BY id
              LIMIT %s
              FOR UPDATE SKIP LOCKED

@@ -48,10 +48,11 @@ class PhobsInventoryService:
         if not result.rows:
             return result
         with PhobsChannelManagerService(self.env, self.backend).client() as client:
-            if availability:
-                self._flush_availability(client, availability, force, result)
+            # Reservations first: availability, sent last, is the absolute truth Phobs keeps.
             if uploads:
                 self._flush_uploads(client, uploads, result)
+            if availability:
+                self._flush_availability(client, availability, force, result)
         return result
 
     # -- availability -------------------------------------------------------------------

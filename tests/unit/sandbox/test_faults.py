@@ -88,6 +88,7 @@ def test_auth_timeout_is_an_error_type_5(world):
     rs = world.soap("/inventory", _avail(0))
     assert [t for t, _ in ob.errors_of(rs)] == ["5"]
     assert _limit(world) == 5
+    assert world.post("/inventory", _avail(0)).status_code == 401
 
 
 @pytest.mark.parametrize("rule, error", [
@@ -99,6 +100,7 @@ def test_ota_errors_carry_the_given_code(world, rule, error):
     rs = world.soap("/reservations", ob.read_rq("HTL1"))
     assert ob.errors_of(rs) == [error]
     assert rs.get("EchoToken")
+    world.ok("/reservations", ob.read_rq("HTL1"))
 
 
 def test_a_malformed_reply_follows_a_request_that_took_effect(world):
