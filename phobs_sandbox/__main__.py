@@ -22,10 +22,12 @@ def _positive(kind):
 def parse_args(argv):
     parser = argparse.ArgumentParser(
         prog="python -m phobs_sandbox",
-        description="A local Phobs stand-in speaking docs/protocol.md; runs until SIGTERM or SIGINT.")
+        description="A local Phobs stand-in speaking docs/protocol.md; "
+                    "runs until SIGTERM or SIGINT.")
     parser.add_argument("--port", type=int, required=True, help="TCP port; 0 picks a free one")
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
-    parser.add_argument("--db", default=":memory:", metavar="PATH", help="SQLite file (default: in memory)")
+    parser.add_argument("--db", default=":memory:", metavar="PATH",
+                        help="SQLite file (default: in memory)")
     parser.add_argument("--config", metavar="HOTELS_JSON",
                         help="hotels JSON (default: the bundled demo_hotel.json)")
     parser.add_argument("--token-ttl", type=_positive(int), default=3600, metavar="SECONDS",
@@ -33,7 +35,8 @@ def parse_args(argv):
     parser.add_argument("--simulate-every", type=_positive(float), metavar="SECONDS",
                         help="let the channels book, modify or cancel once every SECONDS")
     parser.add_argument("--seed", type=int, help="seed of the simulator and of fault probabilities")
-    parser.add_argument("--push", action="store_true", help="push reservations to registered webhooks")
+    parser.add_argument("--push", action="store_true",
+                        help="push reservations to registered webhooks")
     parser.add_argument("--push-retry-base", type=_positive(float), default=1.0, metavar="SECONDS",
                         help="first retry delay of a failed push; doubles per attempt (max 300 s)")
     parser.add_argument("--page-size", type=_positive(int), default=100, metavar="N",
@@ -50,19 +53,22 @@ def parse_args(argv):
 
 def main(argv=None):
     args = parse_args(argv)
-    logging.basicConfig(level=args.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    sandbox = Sandbox(args.hotels, db=args.db, token_ttl=args.token_ttl, seed=args.seed, push=args.push,
-                      page_size=args.page_size, push_retry_base=args.push_retry_base)
+    logging.basicConfig(level=args.log_level,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    sandbox = Sandbox(args.hotels, db=args.db, token_ttl=args.token_ttl, seed=args.seed,
+                      push=args.push, page_size=args.page_size,
+                      push_retry_base=args.push_retry_base)
     server = SandboxServer((args.host, args.port), sandbox)
     stopping = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stopping.set())
     sandbox.start(args.simulate_every)
-    serving = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2}, name="http")
+    serving = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2},
+                               name="http")
     serving.start()
     host, port = server.server_address[:2]
-    print("phobs-sandbox listening on http://%s:%d" % ("[%s]" % host if ":" in host else host, port),
-          flush=True)
+    shown = "[%s]" % host if ":" in host else host
+    print("phobs-sandbox listening on http://%s:%d" % (shown, port), flush=True)
     while not stopping.wait(0.5):
         pass
     server.shutdown()

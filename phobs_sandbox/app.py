@@ -10,8 +10,8 @@ from .state import Store
 
 
 class Sandbox:
-    def __init__(self, hotels=(), db=":memory:", token_ttl=3600, seed=None, push=False, page_size=100,
-                 push_retry_base=1.0):
+    def __init__(self, hotels=(), db=":memory:", token_ttl=3600, seed=None, push=False,
+                 page_size=100, push_retry_base=1.0):
         self.store = Store(db)
         for hotel in hotels:
             self.store.put_hotel(hotel)

@@ -18,9 +18,10 @@ def parse_authorization(header):
         return "bearer", value
     if scheme.lower() == "basic" and value:
         try:
-            user, sep, password = base64.b64decode(value, validate=True).decode("utf-8").partition(":")
+            decoded = base64.b64decode(value, validate=True).decode("utf-8")
         except (binascii.Error, UnicodeDecodeError):
             return None
+        user, sep, password = decoded.partition(":")
         return ("basic", (user, password)) if sep else None
     return None
 

@@ -51,8 +51,9 @@ def _total(stays):
 
 
 def _plan_for(hotel, room_type):
-    """The rate plan an upload without RatePlanCode is priced with: the first one selling the room."""
-    return next((plan["code"] for plan in hotel["rate_plans"] if room_type in plan["room_types"]), None)
+    """The plan an upload without RatePlanCode is priced with: the first one selling the room."""
+    return next((plan["code"] for plan in hotel["rate_plans"]
+                 if room_type in plan["room_types"]), None)
 
 
 class Bookings:
@@ -87,7 +88,8 @@ class Bookings:
                                             stay_nights + [stay["departure"]])
             closed = [day for day in stay_nights if found.get(day, {}).get("stop_sell")]
             if closed:
-                return "stop-sell for %s/%s on %s" % (stay["room_type"], stay["rate_plan"], closed[0])
+                return "stop-sell for %s/%s on %s" % (
+                    stay["room_type"], stay["rate_plan"], closed[0])
             first = found.get(stay["arrival"], {})
             if first.get("closed_to_arrival"):
                 return "closed to arrival on %s" % stay["arrival"]
@@ -174,7 +176,8 @@ class Bookings:
         return result
 
     def modify(self, reservation_id, draft, respect_availability=True):
-        """A full new snapshot of a live booking; its old nights are free while the new are checked."""
+        """A full new snapshot of a live booking; its old nights are free while the new are
+        checked."""
         with self.store.transaction():
             current = self._live(reservation_id)
             hotel = self.hotel(current["hotel"])
@@ -225,7 +228,8 @@ class Bookings:
         status = UPLOAD_STATUSES.get((upload["status"] or "").strip().lower())
         if status is None:
             raise error("320", "ResStatus %r" % upload["status"])
-        current = self.store.reservation(upload["reservation_id"]) if upload["reservation_id"] else None
+        current = (self.store.reservation(upload["reservation_id"])
+                   if upload["reservation_id"] else None)
         if current is not None and current["hotel"] != hotel["code"]:
             raise error("783", "reservation %s belongs to another hotel" % upload["reservation_id"])
         if current is None and not upload["pms_id"]:

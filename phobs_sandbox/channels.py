@@ -46,6 +46,8 @@ CHANNELS = (
     Channel("OST", "Ostrovok", 1, "########", None, 0.5),
 )
 DEFAULT_MIX = {"book": 0.7, "modify": 0.2, "cancel": 0.1}
+#: Relative frequency of stays of 1..14 nights.
+LENGTH_OF_STAY_WEIGHTS = [20, 22, 18, 12, 8, 6, 7, 2, 1, 1, 1, 1, 0.5, 1]
 ALPHANUMERIC = "ABCDEFGHJKLMNPQRSTUVWXYZ0123456789"
 
 
@@ -53,13 +55,14 @@ def by_code(code):
     for channel in CHANNELS:
         if channel.code == code:
             return channel
-    raise OtaError("320", "unknown channel %r (known: %s)" % (code, ", ".join(c.code for c in CHANNELS)))
+    known = ", ".join(channel.code for channel in CHANNELS)
+    raise OtaError("320", "unknown channel %r (known: %s)" % (code, known))
 
 
 def reference(rng, channel):
     """A booking reference in the channel's own format."""
-    return "".join(str(rng.randint(0, 9)) if ch == "#" else rng.choice(ALPHANUMERIC) if ch == "X" else ch
-                   for ch in channel.reference)
+    return "".join(str(rng.randint(0, 9)) if ch == "#" else rng.choice(ALPHANUMERIC)
+                   if ch == "X" else ch for ch in channel.reference)
 
 
 def draft(rng, hotel, channel, stays):
@@ -76,8 +79,8 @@ def draft(rng, hotel, channel, stays):
 
 def _mix(mix):
     mix = dict(DEFAULT_MIX if mix is None else mix)
-    if not mix or set(mix) - set(DEFAULT_MIX) or any(
-            not isinstance(v, (int, float)) or v < 0 for v in mix.values()) or not sum(mix.values()):
+    weights_ok = all(isinstance(v, (int, float)) and v >= 0 for v in mix.values())
+    if not mix or set(mix) - set(DEFAULT_MIX) or not weights_ok or not sum(mix.values()):
         raise ValueError("mix maps book/modify/cancel to non-negative weights, not all zero")
     return mix
 
@@ -109,23 +112,27 @@ class Simulator:
         if action != "book" and live:
             target = rng.choice(live)
             if action == "cancel":
-                return dict(self.bookings.cancel(target["id"]), action="cancel", channel=target["channel"])
+                return dict(self.bookings.cancel(target["id"]), action="cancel",
+                            channel=target["channel"])
             outcome = self._modify(rng, hotel, target)
             if outcome:
                 return outcome
         return self._book(rng, hotel)
 
     def _random_stays(self, rng, hotel):
-        pairs = [(room, plan["code"]) for plan in hotel["rate_plans"] for room in plan["room_types"]]
+        pairs = [(room, plan["code"]) for plan in hotel["rate_plans"]
+                 for room in plan["room_types"]]
         offset = min(int(rng.expovariate(1 / 21)), 180)
         arrival = hotel_today(hotel) + timedelta(days=offset)
-        length = rng.choices(range(1, 15), weights=[20, 22, 18, 12, 8, 6, 7, 2, 1, 1, 1, 1, 0.5, 1])[0]
+        length = rng.choices(range(1, 15), weights=LENGTH_OF_STAY_WEIGHTS)[0]
         stays = []
         for _ in range(rng.choices([1, 2, 3], weights=[88, 9, 3])[0]):
             room_type, rate_plan = rng.choice(pairs)
-            stays.append({"room_type": room_type, "rate_plan": rate_plan, "arrival": arrival.isoformat(),
-                          "departure": (arrival + timedelta(days=length)).isoformat(), "units": 1,
-                          "adults": rng.choice([1, 2, 2, 2, 3]), "children": guests.children(rng)})
+            stays.append({
+                "room_type": room_type, "rate_plan": rate_plan, "arrival": arrival.isoformat(),
+                "departure": (arrival + timedelta(days=length)).isoformat(), "units": 1,
+                "adults": rng.choice([1, 2, 2, 2, 3]), "children": guests.children(rng),
+            })
         return stays
 
     def _book(self, rng, hotel, attempts=25):
@@ -134,7 +141,8 @@ class Simulator:
             channel = rng.choices(CHANNELS, weights=[c.weight for c in CHANNELS])[0]
             booking = draft(rng, hotel, channel, self._random_stays(rng, hotel))
             try:
-                return dict(self.bookings.create(hotel["code"], booking), action="book", channel=channel.code)
+                return dict(self.bookings.create(hotel["code"], booking), action="book",
+                            channel=channel.code)
             except Conflict as err:
                 reason = err.reason
         return {"action": "book", "skipped": reason}
@@ -146,7 +154,8 @@ class Simulator:
         for change in changes:
             stays = [dict(stay) for stay in target["room_stays"]]
             first = stays[0]
-            arrival, departure = date.fromisoformat(first["arrival"]), date.fromisoformat(first["departure"])
+            arrival = date.fromisoformat(first["arrival"])
+            departure = date.fromisoformat(first["departure"])
             extra = {}
             if change == "dates":
                 shift = timedelta(days=rng.choice([-2, -1, 1, 2, 3]))
@@ -183,7 +192,8 @@ class Simulator:
 
     def start(self, every):
         """Book, modify or cancel one reservation every ``every`` seconds until ``stop``."""
-        self._thread = threading.Thread(target=self._loop, args=(every,), name="simulator", daemon=True)
+        self._thread = threading.Thread(target=self._loop, args=(every,), name="simulator",
+                                        daemon=True)
         self._thread.start()
 
     def _loop(self, every):

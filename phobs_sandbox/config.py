@@ -1,4 +1,4 @@
-"""Hotel definitions: validated once here, whether they come from ``--config`` or the control API."""
+"""Hotel definitions: validated here, whether they come from ``--config`` or the control API."""
 import json
 import pathlib
 from decimal import Decimal, InvalidOperation
@@ -44,15 +44,18 @@ def hotel(data, code=None):
         raise ValueError("currency must be an ISO 4217 code")
     credentials = data.get("credentials") or {}
     creds = {key: _text(credentials, key) for key in CREDENTIALS}
-    if not ((creds["client_id"] and creds["client_secret"]) or (creds["username"] and creds["password"])):
+    oauth2 = creds["client_id"] and creds["client_secret"]
+    if not (oauth2 or (creds["username"] and creds["password"])):
         raise ValueError("credentials need client_id+client_secret and/or username+password")
     room_types = []
     for room in data.get("room_types") or []:
         units = room.get("units", 0)
         if not isinstance(units, int) or isinstance(units, bool) or units < 0:
-            raise ValueError("units of room type %r must be a non-negative integer" % room.get("code"))
+            raise ValueError("units of room type %r must be a non-negative integer"
+                             % room.get("code"))
         room_code = _text(room, "code", required=True)
-        room_types.append({"code": room_code, "name": _text(room, "name", room_code), "units": units})
+        room_types.append({"code": room_code, "name": _text(room, "name", room_code),
+                           "units": units})
     if not room_types:
         raise ValueError("a hotel needs at least one room type")
     known = [room["code"] for room in room_types]
@@ -72,7 +75,8 @@ def hotel(data, code=None):
         raise ValueError("a hotel needs at least one rate plan")
     webhook = data.get("webhook") or {}
     return dict(creds, code=code, name=_text(data, "name", code), currency=currency.upper(),
-                timezone=timezone, default_rate=_money(data.get("default_rate", "100.00"), "default_rate"),
+                timezone=timezone,
+                default_rate=_money(data.get("default_rate", "100.00"), "default_rate"),
                 room_types=room_types, rate_plans=rate_plans,
                 webhook_url=_text(webhook, "url"), webhook_secret=webhook.get("secret"))
 

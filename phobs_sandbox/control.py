@@ -103,7 +103,8 @@ class ControlApi:
         return 200, self._public(self.store.hotel(params["code"]))
 
     def list_hotels(self, params, query, body):
-        return 200, {"hotels": [self._public(self.store.hotel(code)) for code in self.store.hotel_codes()]}
+        return 200, {"hotels": [self._public(self.store.hotel(code))
+                                for code in self.store.hotel_codes()]}
 
     def get_hotel(self, params, query, body):
         return 200, self._public(self._hotel(params["code"]))
@@ -111,7 +112,8 @@ class ControlApi:
     def _window(self, hotel, query):
         start = _day(query["from"], "from") if query.get("from") else hotel_today(hotel)
         end = _day(query["to"], "to") if query.get("to") else start + timedelta(days=30)
-        _require(start <= end and (end - start).days < MAX_DAYS, "need from <= to within %d days" % MAX_DAYS)
+        _require(start <= end and (end - start).days < MAX_DAYS,
+                 "need from <= to within %d days" % MAX_DAYS)
         return start, end
 
     def _room_types(self, hotel, query):
@@ -138,12 +140,14 @@ class ControlApi:
         return hotel, start, end, rows
 
     def restrictions(self, params, query, body):
-        """Restrictions per room type, rate plan and day, as last pushed (days never pushed omitted)."""
+        """Restrictions per room type, rate plan and day as last pushed (unpushed days omitted)."""
         hotel, start, end, rows = self._inventory("restrictions", params, query)
         result = {}
         for row in rows:
-            result.setdefault(row["room_type"], {}).setdefault(row["rate_plan"], {})[row["day"]] = {
-                "min_los": row["min_los"], "max_los": row["max_los"], "stop_sell": bool(row["stop_sell"]),
+            plans = result.setdefault(row["room_type"], {}).setdefault(row["rate_plan"], {})
+            plans[row["day"]] = {
+                "min_los": row["min_los"], "max_los": row["max_los"],
+                "stop_sell": bool(row["stop_sell"]),
                 "closed_to_arrival": bool(row["closed_to_arrival"]),
                 "closed_to_departure": bool(row["closed_to_departure"]),
             }
@@ -151,12 +155,12 @@ class ControlApi:
                      "restrictions": result}
 
     def rates(self, params, query, body):
-        """Amounts per room type, rate plan and day exactly as pushed; key "any" = no guest count."""
+        """Amounts per room type, rate plan and day exactly as pushed ("any": no guest count)."""
         hotel, start, end, rows = self._inventory("rates", params, query)
         result = {}
         for row in rows:
-            day = result.setdefault(row["room_type"], {}).setdefault(row["rate_plan"], {}).setdefault(
-                row["day"], {"currency": row["currency"], "amounts": {}})
+            plans = result.setdefault(row["room_type"], {}).setdefault(row["rate_plan"], {})
+            day = plans.setdefault(row["day"], {"currency": row["currency"], "amounts": {}})
             day["amounts"][str(row["guests"]) if row["guests"] else "any"] = row["amount"]
         return 200, {"hotel": hotel["code"], "from": start.isoformat(), "to": end.isoformat(),
                      "rates": result}
@@ -187,7 +191,8 @@ class ControlApi:
             draft["channel_booking_id"] = str(body["channel_booking_id"])
         result = self.sandbox.bookings.create(hotel["code"], draft,
                                               body.get("respect_availability", True) is not False)
-        return 201, dict(result, channel=channel.code, channel_booking_id=draft["channel_booking_id"])
+        return 201, dict(result, channel=channel.code,
+                         channel_booking_id=draft["channel_booking_id"])
 
     @staticmethod
     def _apply_details(rng, hotel, draft, body):
@@ -219,7 +224,8 @@ class ControlApi:
         hotel = self._hotel(current["hotel"])
         stays = body.get("room_stays")
         if stays is None:
-            first = dict(current["room_stays"][0], **{k: body[k] for k in STAY_FIELDS if k in body})
+            first = dict(current["room_stays"][0],
+                         **{k: body[k] for k in STAY_FIELDS if k in body})
             stays = [first] + current["room_stays"][1:]
         draft = {"room_stays": stays, "guests": current["guests"], "comments": current["comments"],
                  "card": current["card"]}
@@ -239,7 +245,8 @@ class ControlApi:
         if body.get("hotel"):
             self._hotel(body["hotel"])
         try:
-            outcomes = self.sandbox.simulator.run(count, body.get("seed"), body.get("mix"), body.get("hotel"))
+            outcomes = self.sandbox.simulator.run(count, body.get("seed"), body.get("mix"),
+                                                  body.get("hotel"))
         except ValueError as err:
             raise ControlError(400, str(err)) from err
         totals = {"book": 0, "modify": 0, "cancel": 0, "skipped": 0}
@@ -260,8 +267,10 @@ class ControlApi:
 
     def stats(self, params, query, body):
         counters = self.store.counters()
-        return 200, {"endpoints": counters.get("endpoint", {}), "operations": counters.get("operation", {}),
-                     "statuses": counters.get("status", {}), "echo_tokens": self.store.echo_tokens()}
+        return 200, {"endpoints": counters.get("endpoint", {}),
+                     "operations": counters.get("operation", {}),
+                     "statuses": counters.get("status", {}),
+                     "echo_tokens": self.store.echo_tokens()}
 
     # faults, reset, push ----------------------------------------------------------------------
 
@@ -286,13 +295,15 @@ class ControlApi:
 
     def _webhooks(self):
         return {"push": self.sandbox.pusher.enabled,
-                "hotels": {code: webhooks.view(self.store.hotel(code)) for code in self.store.hotel_codes()}}
+                "hotels": {code: webhooks.view(self.store.hotel(code))
+                           for code in self.store.hotel_codes()}}
 
     def get_webhook(self, params, query, body):
         return 200, self._webhooks()
 
     def put_webhook(self, params, query, body):
-        """``{"push": bool}`` switches pushing; ``{"hotel", "url", "secret"}`` registers a webhook."""
+        """``{"push": bool}`` switches pushing; ``{"hotel", "url", "secret"}`` registers a
+        webhook."""
         body = _object(body)
         if "hotel" in body:
             self._hotel(body["hotel"])

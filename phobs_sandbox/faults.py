@@ -10,13 +10,13 @@ three phases so each can be observed on its own:
 import random
 import threading
 
-BEFORE = ("latency", "http_500", "http_503", "http_429", "soap_fault", "token_expiry", "auth_timeout",
-          "ota_error")
+BEFORE = ("latency", "http_500", "http_503", "http_429", "soap_fault", "token_expiry",
+          "auth_timeout", "ota_error")
 AFTER = ("malformed_reply", "drop_connection")
 DELIVERY = ("duplicate_delivery", "out_of_order_delivery")
 KINDS = BEFORE + AFTER + DELIVERY
 #: Kinds that only make sense where the reply is a SOAP message.
-SOAP_ONLY = ("soap_fault", "auth_timeout", "ota_error", "duplicate_delivery", "out_of_order_delivery")
+SOAP_ONLY = ("soap_fault", "auth_timeout", "ota_error") + DELIVERY
 FIELDS = ("kind", "probability", "count", "path", "operation", "retry_after", "latency_ms", "code",
           "error_type")
 

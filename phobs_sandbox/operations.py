@@ -44,7 +44,8 @@ class Operations:
             return ota.rs(name, payload, errors=[err])
 
     def _hotel(self, principal, code):
-        """The hotel a message names (default: the caller's); 392 if unknown, Type 4 if not theirs."""
+        """The hotel a message names (default: the caller's); 392 if unknown, Type 4 if it is not
+        the caller's."""
         code = code or principal
         hotel = self.store.hotel(code)
         if hotel is None:
@@ -85,7 +86,8 @@ class Operations:
             for element in elements:
                 summary = reservation_xml.parse(element, default_status=payload.get("ResStatus"))
                 hotel = self._hotel(principal, summary["hotel"])
-                result = dict(self.bookings.apply_upload(hotel, summary), message_id=summary["message_id"])
+                result = dict(self.bookings.apply_upload(hotel, summary),
+                              message_id=summary["message_id"])
                 summary.update(reservation_id=result["reservation_id"], status=result["status"])
                 self.store.add_upload(hotel["code"], summary, payload.get("EchoToken"), utc_stamp(),
                                       serialize(element).decode("utf-8"))
@@ -118,7 +120,8 @@ class Operations:
         """Restrictions without a RatePlanCode apply to every rate plan of the room type."""
         if item["rate_plan"]:
             return [item["rate_plan"]]
-        return [plan["code"] for plan in hotel["rate_plans"] if item["room_type"] in plan["room_types"]]
+        return [plan["code"] for plan in hotel["rate_plans"]
+                if item["room_type"] in plan["room_types"]]
 
     def rates(self, principal, payload, path):
         code, items = ota.parse_rate_amount_notif(payload)

@@ -41,7 +41,8 @@ MAX_RANGE_DAYS = 1100
 def error(code, detail=None, error_type=None):
     """An ``OtaError`` for a known code, its Type and text taken from ``CODES``."""
     default_type, label = CODES.get(str(code), ("3", "Error"))
-    return OtaError(code, "%s: %s" % (label, detail) if detail else label, error_type or default_type)
+    text_value = "%s: %s" % (label, detail) if detail else label
+    return OtaError(code, text_value, error_type or default_type)
 
 
 def auth_error(detail, timeout=False):
@@ -276,12 +277,14 @@ def parse_notif_report(payload):
         raise error("321", "Success or Errors")
     by_record, all_errors = {}, None
     if errors is not None:
-        described = [(e.get("RecordID"), " ".join(filter(None, (e.get("Code"), text(e)))) or "error")
+        described = [(e.get("RecordID"),
+                      " ".join(filter(None, (e.get("Code"), text(e)))) or "error")
                      for e in children(errors, "Error")]
         by_record = {record: description for record, description in described if record}
         all_errors = "; ".join(description for _, description in described) or "error"
     acks = []
-    for reservation in descendants(path(payload, "NotifDetails", "HotelNotifReport"), "HotelReservation"):
+    report = path(payload, "NotifDetails", "HotelNotifReport")
+    for reservation in descendants(report, "HotelReservation"):
         message_id = next((u.get("ID") for u in children(reservation, "UniqueID")
                            if u.get("Type") == "16"), None)
         if not message_id:

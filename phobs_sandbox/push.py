@@ -42,7 +42,8 @@ def _acknowledgement(response, message_id):
     for reservation in children(child(payload, "HotelReservations"), "HotelReservation"):
         if any(u.get("Type") == "16" and u.get("ID") == message_id
                for u in children(reservation, "UniqueID")):
-            pms_id = next((h.get("ResID_Value") for h in descendants(reservation, "HotelReservationID")
+            pms_id = next((h.get("ResID_Value")
+                           for h in descendants(reservation, "HotelReservationID")
                            if h.get("ResID_Type") == "10"), None)
             return True, pms_id, None
     return False, None, "reply does not name message %s" % message_id

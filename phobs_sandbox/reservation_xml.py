@@ -54,8 +54,10 @@ def _room_stay(parent, index, stay, currency):
     })
     rates = ota("Rates", room_rate)
     for first, after, amount in _rate_runs(stay["nightly"]):
-        rate = ota("Rate", rates, {"EffectiveDate": first.isoformat(), "ExpireDate": after.isoformat(),
-                                   "RateTimeUnit": "Day", "UnitMultiplier": (after - first).days})
+        rate = ota("Rate", rates, {
+            "EffectiveDate": first.isoformat(), "ExpireDate": after.isoformat(),
+            "RateTimeUnit": "Day", "UnitMultiplier": (after - first).days,
+        })
         ota("Base", rate, {"AmountAfterTax": amount, "CurrencyCode": currency})
     counts = ota("GuestCounts", room_stay)
     ota("GuestCount", counts, {"AgeQualifyingCode": "10", "Count": stay["adults"]})
@@ -84,7 +86,8 @@ def build(reservation, message_id):
         "LastModifyDateTime": reservation["modified_at"],
         "ResStatus": reservation["status"],
     })
-    channel = ota("BookingChannel", ota("Source", ota("POS", root)), {"Type": "7", "Primary": "true"})
+    channel = ota("BookingChannel", ota("Source", ota("POS", root)),
+                  {"Type": "7", "Primary": "true"})
     ota("CompanyName", channel, {"Code": reservation["channel"]}, reservation["channel_name"])
     ota("UniqueID", root, {"Type": "14", "ID": reservation["id"]})
     ota("UniqueID", root, {"Type": "16", "ID": message_id})
@@ -135,7 +138,8 @@ def _stay(room_stay, info):
     counts = descendants(child(room_stay, "GuestCounts"), "GuestCount")
     adults = sum(parse_int(c.get("Count", "1"), "Count") for c in counts
                  if c.get("AgeQualifyingCode", "10") == "10")
-    kids = [parse_int(c.get("Age", "0"), "Age") for c in counts if c.get("AgeQualifyingCode") == "8"]
+    kids = [parse_int(c.get("Age", "0"), "Age") for c in counts
+            if c.get("AgeQualifyingCode") == "8"]
     return {"room_type": code, "rate_plan": plan or None, "arrival": arrival.isoformat(),
             "departure": departure.isoformat(), "units": parse_int(units, "NumberOfUnits", 1),
             "adults": adults, "children": kids}
@@ -158,7 +162,8 @@ def parse(element, default_status=None):
         "pms_id": pms_id,
         "hotel": (child(info, "BasicPropertyInfo").get("HotelCode")
                   if child(info, "BasicPropertyInfo") is not None else None),
-        "room_stays": [_stay(stay, info) for stay in children(child(element, "RoomStays"), "RoomStay")],
+        "room_stays": [_stay(stay, info)
+                       for stay in children(child(element, "RoomStays"), "RoomStay")],
         "guest_name": " ".join(filter(None, (text(child(name, "GivenName")),
                                              text(child(name, "Surname"))))) or None,
     }

@@ -150,8 +150,10 @@ class Handler(BaseHTTPRequestHandler):
         rule = fired[0]
         kind = rule["kind"]
         if kind in INJECTED_STATUS:
-            headers = {} if rule["retry_after"] is None else {"Retry-After": str(rule["retry_after"])}
-            self._send(INJECTED_STATUS[kind], b"injected %s\n" % kind.encode(), "text/plain", headers)
+            headers = ({} if rule["retry_after"] is None
+                       else {"Retry-After": str(rule["retry_after"])})
+            self._send(INJECTED_STATUS[kind], b"injected %s\n" % kind.encode(), "text/plain",
+                       headers)
         elif kind == "soap_fault":
             self._send(500, soap.fault_body("injected fault", "soap:Server"), XML)
         elif kind == "token_expiry":
@@ -212,7 +214,8 @@ class Handler(BaseHTTPRequestHandler):
                 self._send(fault.status, soap.fault_body(fault.faultstring, fault.faultcode), XML)
             return
         except OtaError as err:
-            self._reply(200, soap.envelope(ota.rs(operation, payload, errors=[err])), XML, operation, True)
+            reply = soap.envelope(ota.rs(operation, payload, errors=[err]))
+            self._reply(200, reply, XML, operation, True)
             return
         reply = self.sandbox.operations.handle(principal, payload, path)
         self._reply(200, soap.envelope(reply), XML, operation, True)
@@ -298,7 +301,8 @@ class Handler(BaseHTTPRequestHandler):
                 self._unauthorized(False)
             return
         if self.command == "GET":
-            self._reply(200, _json(webhooks.view(self.sandbox.store.hotel(hotel))), JSON, None, False)
+            view = webhooks.view(self.sandbox.store.hotel(hotel))
+            self._reply(200, _json(view), JSON, None, False)
             return
         try:
             view = webhooks.register(self.sandbox.store, hotel, body)

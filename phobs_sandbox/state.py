@@ -66,9 +66,10 @@ CREATE TABLE IF NOT EXISTS counters (
 #: Tables that ``reset`` empties: everything that happened, not what the hotels are.
 TRANSIENT = ("availability", "restrictions", "rates", "reservations", "messages", "uploads",
              "echo_tokens", "counters")
-RESTRICTION_COLUMNS = ("min_los", "max_los", "stop_sell", "closed_to_arrival", "closed_to_departure")
-HOTEL_FIELDS = ("code", "name", "currency", "timezone", "default_rate", "client_id", "client_secret",
-                "username", "password", "webhook_url", "webhook_secret")
+RESTRICTION_COLUMNS = ("min_los", "max_los", "stop_sell", "closed_to_arrival",
+                       "closed_to_departure")
+HOTEL_FIELDS = ("code", "name", "currency", "timezone", "default_rate", "client_id",
+                "client_secret", "username", "password", "webhook_url", "webhook_secret")
 MESSAGE_FIELDS = ("id", "hotel", "reservation_id", "version", "res_status", "created_at",
                   "delivered_count", "pushed_count", "push_attempts", "last_push_error", "acked_at",
                   "acked_via", "ack_pms_id", "ack_error")
@@ -154,7 +155,7 @@ class Store:
     # hotels -----------------------------------------------------------------------------------
 
     def put_hotel(self, hotel):
-        """Create or replace a hotel; inventory of room types and rate plans it no longer has goes."""
+        """Create or replace a hotel; inventory of room types and rate plans it lost goes too."""
         with self.transaction() as db:
             db.execute("DELETE FROM hotels WHERE code = ?", (hotel["code"],))
             try:
@@ -189,8 +190,8 @@ class Store:
                 return None
             hotel["room_types"] = self._all(
                 "SELECT code, name, units FROM room_types WHERE hotel = ? ORDER BY code", (code,))
-            hotel["rate_plans"] = self._all(
-                "SELECT code, name, default_rate FROM rate_plans WHERE hotel = ? ORDER BY code", (code,))
+            hotel["rate_plans"] = self._all("SELECT code, name, default_rate FROM rate_plans "
+                                            "WHERE hotel = ? ORDER BY code", (code,))
             for plan in hotel["rate_plans"]:
                 plan["room_types"] = [row["room_type"] for row in self._all(
                     "SELECT room_type FROM rate_plan_room_types WHERE hotel = ? AND rate_plan = ? "
@@ -226,8 +227,8 @@ class Store:
     def booking_limits(self, hotel, room_type, days):
         """BookingLimit per day; a day never pushed nor sold still has the room type's units."""
         rows = self._all(
-            "SELECT a.day, a.booking_limit FROM availability a WHERE a.hotel = ? AND a.room_type = ? "
-            "AND a.day IN (%s)" % _placeholders(days), [hotel, room_type] + list(days))
+            "SELECT day, booking_limit FROM availability WHERE hotel = ? AND room_type = ? "
+            "AND day IN (%s)" % _placeholders(days), [hotel, room_type] + list(days))
         units = self._one("SELECT units FROM room_types WHERE hotel = ? AND code = ?",
                           (hotel, room_type))["units"]
         stored = {row["day"]: row["booking_limit"] for row in rows}
@@ -263,7 +264,7 @@ class Store:
         return {row["day"]: row for row in rows}
 
     def set_rates(self, hotel, room_type, rate_plan, days, amounts):
-        """Replace each day's amounts; ``amounts`` maps guest count (0 = any) to (text, currency)."""
+        """Replace each day's amounts; ``amounts``: guest count (0 = any) -> (text, currency)."""
         with self.transaction() as db:
             for day in days:
                 db.execute("DELETE FROM rates WHERE hotel = ? AND room_type = ? AND rate_plan = ? "
@@ -366,7 +367,8 @@ class Store:
         return self._all(sql + " ORDER BY seq", params)
 
     def due_pushes(self, now, force):
-        """Unacknowledged messages of hotels with a webhook, oldest first, that may be pushed now."""
+        """Unacknowledged messages of hotels with a webhook that may be pushed now, oldest
+        first."""
         return self._all(
             "SELECT m.id, m.hotel, m.reservation_id, m.xml, m.push_attempts, h.webhook_url, "
             "h.webhook_secret FROM messages m JOIN hotels h ON h.code = m.hotel "
@@ -384,8 +386,8 @@ class Store:
     def add_upload(self, hotel, summary, echo_token, received_at, xml):
         self._run("INSERT INTO uploads (hotel, pms_id, reservation_id, res_status, echo_token, "
                   "received_at, summary, xml) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                  (hotel, summary.get("pms_id"), summary.get("reservation_id"), summary.get("status"),
-                   echo_token, received_at, json.dumps(summary), xml))
+                  (hotel, summary.get("pms_id"), summary.get("reservation_id"),
+                   summary.get("status"), echo_token, received_at, json.dumps(summary), xml))
 
     def uploads(self, hotel=None):
         sql, params = "SELECT * FROM uploads", []
@@ -409,7 +411,8 @@ class Store:
     def counters(self):
         result = {}
         for row in self._all("SELECT * FROM counters ORDER BY scope, name, metric"):
-            result.setdefault(row["scope"], {}).setdefault(row["name"], {})[row["metric"]] = row["value"]
+            names = result.setdefault(row["scope"], {})
+            names.setdefault(row["name"], {})[row["metric"]] = row["value"]
         return result
 
     def log_echo_token(self, endpoint, operation, token):

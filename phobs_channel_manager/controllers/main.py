@@ -46,5 +46,6 @@ class PhobsController(http.Controller):
 
     @staticmethod
     def _reply(status, body):
-        return request.make_response(body, headers=[("Content-Type", SOAP_CONTENT_TYPE)],
-                                     status=status)
+        response = request.make_response(body, headers=[("Content-Type", SOAP_CONTENT_TYPE)])
+        response.status_code = status
+        return response

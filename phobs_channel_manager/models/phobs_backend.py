@@ -71,6 +71,11 @@ class PhobsBackend(models.Model):
     password_set = fields.Boolean(compute="_compute_secret_set", string="Password stored")
     webhook_secret_set = fields.Boolean(compute="_compute_secret_set", string="Webhook secret stored")
 
+    public_url = fields.Char(
+        string="Public URL of this Odoo", groups=MANAGER,
+        help="Where Phobs can reach this Odoo; defaults to the web.base.url parameter.")
+    webhook_url = fields.Char(compute="_compute_webhook_url", string="Webhook URL")
+    webhook_registered_at = fields.Datetime(readonly=True, copy=False)
     currency_id = fields.Many2one(
         "res.currency", required=True,
         default=lambda self: self.env.user.company_id.currency_id)
@@ -110,6 +115,12 @@ class PhobsBackend(models.Model):
             backend.client_secret_set = bool(stored.client_secret_encrypted)
             backend.password_set = bool(stored.password_encrypted)
             backend.webhook_secret_set = bool(stored.webhook_secret_encrypted)
+
+    def _compute_webhook_url(self):
+        default = self.env["ir.config_parameter"].sudo().get_param("web.base.url", "")
+        for backend in self:
+            base = (backend.sudo().public_url or default).rstrip("/")
+            backend.webhook_url = "%s/phobs/webhook/%d" % (base, backend.id) if backend.id else False
 
     def _inverse_client_secret(self):
         self._store_secret("client_secret")
@@ -190,6 +201,16 @@ class PhobsBackend(models.Model):
         ok, message = PhobsChannelManagerService(self.env, self).check_connection()
         self.sudo().write({"last_connection_ok": ok, "last_connection_message": message[:250]})
         return self._phobs_notify(_("Connection OK") if ok else _("Connection failed"), message)
+
+    def action_register_webhook(self):
+        """Tells Phobs where to push reservations, with a secret generated here if needed."""
+        self.ensure_one()
+        if not self.sudo().webhook_secret_encrypted:
+            self.action_generate_webhook_secret()
+        with PhobsChannelManagerService(self.env, self).client() as client:
+            info = client.register_webhook(self.webhook_url, self._phobs_secret("webhook_secret"))
+        self.sudo().webhook_registered_at = fields.Datetime.now()
+        return self._phobs_notify(_("Webhook registered"), info.url or self.webhook_url)
 
     def action_pull_now(self):
         self.ensure_one()

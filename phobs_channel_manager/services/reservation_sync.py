@@ -354,7 +354,7 @@ def _text(body):
 
 
 def _fault(code, text):
-    return to_bytes(build_envelope(build_fault(code, text)))
+    return to_bytes(build_fault(code, text))
 
 
 def _now_aware():
