@@ -21,10 +21,10 @@ FIELDS = ("kind", "probability", "count", "path", "operation", "retry_after", "l
           "error_type")
 
 
-def _number(spec, key, kind, minimum, maximum=None):
+def _number(spec, key, kind, minimum, maximum=None, default=None):
     value = spec.get(key)
     if value is None:
-        return None
+        return default
     if not isinstance(value, kind) or isinstance(value, bool) or value < minimum or (
             maximum is not None and value > maximum):
         raise ValueError("%s must be a number in [%s, %s]" % (key, minimum, maximum or "inf"))
@@ -45,7 +45,7 @@ def _rule(spec, rule_id):
         "count": _number(spec, "count", int, 1),
         "path": spec.get("path"), "operation": spec.get("operation"),
         "retry_after": _number(spec, "retry_after", int, 0),
-        "latency_ms": _number(spec, "latency_ms", int, 0) or 1000,
+        "latency_ms": _number(spec, "latency_ms", int, 0, default=1000),
         "code": None if spec.get("code") is None else str(spec["code"]),
         "error_type": None if spec.get("error_type") is None else str(spec["error_type"]),
         "fired": 0,

@@ -105,13 +105,14 @@ class Store:
             try:
                 yield self._db
             except BaseException:
-                self._depth -= 1
                 if outer:
                     self._db.execute("ROLLBACK")
                 raise
-            self._depth -= 1
-            if outer:
-                self._db.execute("COMMIT")
+            else:
+                if outer:
+                    self._db.execute("COMMIT")
+            finally:
+                self._depth -= 1
 
     def _all(self, sql, params=()):
         with self.transaction() as db:

@@ -26,10 +26,12 @@ HOTEL_1 = {
     "default_rate": "100.00",
     "credentials": {"client_id": "htl1-client", "client_secret": "htl1-secret",
                     "username": "htl1", "password": "htl1-pass"},
-    "room_types": [{"code": "SGL", "name": "Single", "units": 2}, {"code": "DBL", "name": "Double", "units": 5},
+    "room_types": [{"code": "SGL", "name": "Single", "units": 2},
+                   {"code": "DBL", "name": "Double", "units": 5},
                    {"code": "APT", "name": "Apartment", "units": 1}],
     "rate_plans": [{"code": "BAR", "name": "Best Available Rate"},
-                   {"code": "NRF", "name": "Non-refundable", "room_types": ["DBL"], "default_rate": "80.00"}],
+                   {"code": "NRF", "name": "Non-refundable", "room_types": ["DBL"],
+                    "default_rate": "80.00"}],
 }
 HOTEL_2 = {
     "code": "HTL2", "name": "Pension Tramontana", "currency": "EUR", "timezone": "Europe/Zagreb",
@@ -41,7 +43,7 @@ HOTEL_2 = {
 
 
 def day(offset):
-    """An ISO date ``offset`` days from today; tests use offsets >= 10 so hotel-local 'today' never matters."""
+    """An ISO date ``offset`` days from today (tests keep clear of hotel-local 'today')."""
     return (date.today() + timedelta(days=offset)).isoformat()
 
 
@@ -145,8 +147,9 @@ class World:
         return self.control("POST", "/bookings", expect=expect, json=dict({"hotel": "HTL1"}, **booking))
 
     def availability(self, room_type, start, end, hotel="HTL1"):
-        return self.control("GET", "/hotels/%s/availability" % hotel,
-                            params={"room_type": room_type, "from": start, "to": end})["availability"][room_type]
+        found = self.control("GET", "/hotels/%s/availability" % hotel,
+                             params={"room_type": room_type, "from": start, "to": end})
+        return found["availability"][room_type]
 
     def pull(self, hotel=HOTEL_1, **kwargs):
         return ob.reservations_of(self.ok("/reservations", ob.read_rq(hotel["code"], **kwargs), hotel=hotel))

@@ -35,7 +35,8 @@ def test_bad_client_credentials_are_401_invalid_client(world, client_id, secret)
 
 
 def test_other_grant_types_are_refused(world):
-    response = world.http.post("/auth/token", data={"grant_type": "password"}, auth=("htl1-client", "htl1-secret"))
+    response = world.http.post("/auth/token", data={"grant_type": "password"},
+                               auth=("htl1-client", "htl1-secret"))
     assert response.status_code == 400
     assert response.json() == {"error": "unsupported_grant_type"}
 
@@ -83,7 +84,8 @@ def test_tokens_expire_after_the_configured_ttl(schemas):
     try:
         world = World(process.url, schemas)
         assert _token(world, "demo01-client", "demo01-secret").json()["expires_in"] == 1
-        demo = {"code": "DEMO01", "credentials": {"client_id": "demo01-client", "client_secret": "demo01-secret"}}
+        demo = {"code": "DEMO01",
+                "credentials": {"client_id": "demo01-client", "client_secret": "demo01-secret"}}
         request = ob.read_rq("DEMO01")
         assert world.post("/reservations", request, hotel=demo).status_code == 200
         time.sleep(1.1)
@@ -98,7 +100,8 @@ def test_tokens_expire_after_the_configured_ttl(schemas):
 def test_webhooks_register_with_bearer_and_read_back_with_basic(world):
     headers = {"Authorization": "Bearer " + world.token(HOTEL_2)}
     assert world.http.get("/webhooks", headers=headers).json() == {"url": None, "has_secret": False}
-    put = world.http.put("/webhooks", headers=headers, json={"url": "http://127.0.0.1:9/hook", "secret": "s3"})
+    put = world.http.put("/webhooks", headers=headers,
+                         json={"url": "http://127.0.0.1:9/hook", "secret": "s3"})
     assert put.status_code == 200
     assert put.json() == {"url": "http://127.0.0.1:9/hook", "has_secret": True}
     read = world.http.get("/webhooks", headers={"Authorization": ob.basic("htl2", "htl2-pass")})

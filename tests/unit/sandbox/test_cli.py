@@ -88,8 +88,8 @@ def test_push_and_page_size_options(schemas):
         assert _control(process, "GET", "/webhook")["push"] is True
         for offset in range(3):
             _control(process, "POST", "/bookings", json={
-                "hotel": "DEMO01", "room_type": "SGL", "rate_plan": "BAR", "arrival": "2030-06-%02d" % (offset + 1),
-                "departure": "2030-06-%02d" % (offset + 2)})
+                "hotel": "DEMO01", "room_type": "SGL", "rate_plan": "BAR",
+                "arrival": "2030-06-%02d" % (offset + 1), "departure": "2030-06-%02d" % (offset + 2)})
         world = World(process.url, schemas)
         demo = {"code": "DEMO01", "credentials": {"username": "demo01", "password": "demo01-password"}}
         rs = world.soap("/reservations", ob.read_rq("DEMO01"), auth="wsse", hotel=demo)

@@ -179,7 +179,8 @@ def test_probabilities_are_reproducible_with_a_seed(world):
     assert pattern() == first
 
 
-@pytest.mark.parametrize("rule", [{"kind": "meteor"}, {"kind": "ota_error"}, {"kind": "http_500", "probability": 2},
+@pytest.mark.parametrize("rule", [{"kind": "meteor"}, {"kind": "ota_error"},
+                                  {"kind": "http_500", "probability": 2},
                                   {"kind": "latency", "colour": "red"}])
 def test_bad_rules_are_refused(world, rule):
     world.control("POST", "/faults", expect=400, json={"rules": [rule]})

@@ -26,7 +26,8 @@ def test_a_later_message_replaces_the_days_it_covers(world):
 def test_restrictions_are_stored_per_rate_plan_and_day(world):
     world.ok("/inventory", ob.avail_rq(
         "HTL1",
-        {"start": day(30), "end": day(31), "room_type": "DBL", "rate_plan": "BAR", "min_los": 2, "max_los": 7},
+        {"start": day(30), "end": day(31), "room_type": "DBL", "rate_plan": "BAR", "min_los": 2,
+         "max_los": 7},
         {"start": day(31), "end": day(31), "room_type": "DBL", "rate_plan": "NRF", "status": "Close",
          "restriction": "Arrival"},
         {"start": day(32), "end": day(32), "room_type": "DBL", "rate_plan": "NRF", "status": "Close"},
@@ -88,7 +89,8 @@ def test_rates_are_stored_per_day_exactly_as_sent(world):
         "start": day(60), "end": day(61), "room_type": "DBL", "rate_plan": "BAR",
         "amounts": {None: "120.50", 1: "99.999", 2: "0.10"}}))
     world.ok("/rates", ob.rate_rq("HTL1", {
-        "start": day(61), "end": day(61), "room_type": "DBL", "rate_plan": "BAR", "amounts": {None: "130.00"}}))
+        "start": day(61), "end": day(61), "room_type": "DBL", "rate_plan": "BAR",
+        "amounts": {None: "130.00"}}))
     rates = world.control("GET", "/hotels/HTL1/rates", params={"from": day(60), "to": day(62)})["rates"]
     assert rates == {"DBL": {"BAR": {
         day(60): {"currency": "EUR", "amounts": {"any": "120.50", "1": "99.999", "2": "0.10"}},

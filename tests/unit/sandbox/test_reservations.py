@@ -150,7 +150,8 @@ def test_front_desk_uploads_move_availability_and_are_recorded(world):
     rs = upload("Commit", [("DBL", "BAR", day(30), day(32), 2)], "e1")
     answered = ob.find(rs, "HotelReservations/HotelReservation")
     phobs_id = ob.unique_ids(answered)["14"]
-    assert ob.find(answered, "ResGlobalInfo/HotelReservationIDs/HotelReservationID").get("ResID_Value") == "FD-7"
+    pms_id = ob.find(answered, "ResGlobalInfo/HotelReservationIDs/HotelReservationID")
+    assert pms_id.get("ResID_Value") == "FD-7"
     assert world.availability("DBL", day(30), day(32)) == {day(30): 3, day(31): 3, day(32): 5}
     rs = upload("Modify", [("DBL", "BAR", day(31), day(33), 1)], "e2")
     assert ob.unique_ids(ob.find(rs, "HotelReservations/HotelReservation"))["14"] == phobs_id
@@ -159,7 +160,8 @@ def test_front_desk_uploads_move_availability_and_are_recorded(world):
     assert world.availability("DBL", day(30), day(33)) == {day(30): 5, day(31): 5, day(32): 5, day(33): 5}
     uploads = world.control("GET", "/uploads")["uploads"]
     assert [(u["pms_id"], u["res_status"], u["echo_token"], u["reservation_id"]) for u in uploads] == [
-        ("FD-7", "Commit", "e1", phobs_id), ("FD-7", "Modify", "e2", phobs_id), ("FD-7", "Cancel", "e3", phobs_id)]
+        ("FD-7", "Commit", "e1", phobs_id), ("FD-7", "Modify", "e2", phobs_id),
+        ("FD-7", "Cancel", "e3", phobs_id)]
     assert "XXXXXXXXXXXX1111" in uploads[0]["xml"]
     assert uploads[0]["room_stays"][0]["units"] == 2
     assert world.pull() == []
@@ -173,8 +175,9 @@ def test_a_retried_upload_does_not_take_the_rooms_twice(world):
 
 
 def test_an_upload_may_carry_its_status_on_the_rq_and_a_message_id(world):
-    rs = world.ok("/reservations", ob.upload_rq("HTL1", "FD-12", "Commit", [("SGL", "BAR", day(15), day(17), 1)],
-                                                message_id="UP-1", status_on_root=True))
+    rs = world.ok("/reservations", ob.upload_rq(
+        "HTL1", "FD-12", "Commit", [("SGL", "BAR", day(15), day(17), 1)], message_id="UP-1",
+        status_on_root=True))
     answered = ob.find(rs, "HotelReservations/HotelReservation")
     assert answered.get("ResStatus") == "Commit" and ob.unique_ids(answered)["16"] == "UP-1"
     assert world.availability("SGL", day(15), day(16)) == {day(15): 1, day(16): 1}

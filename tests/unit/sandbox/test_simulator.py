@@ -30,7 +30,8 @@ def _sold(world):
 def test_channels_never_sell_a_night_the_pms_closed(world):
     closed = [{"start": day(-2), "end": day(230), "room_type": room, "limit": 0} for room in UNITS]
     world.ok("/inventory", ob.avail_rq("HTL1", *closed))
-    world.ok("/inventory", ob.avail_rq("HTL1", {"start": day(5), "end": day(40), "room_type": "DBL", "limit": 2}))
+    world.ok("/inventory", ob.avail_rq("HTL1", {"start": day(5), "end": day(40), "room_type": "DBL",
+                                                "limit": 2}))
     result = world.control("POST", "/simulate", json={"count": 150, "seed": 3, "hotel": "HTL1",
                                                       "mix": {"book": 1}})
     assert result["totals"]["book"] > 0 and result["totals"]["skipped"] > 0
@@ -77,7 +78,8 @@ def test_simulated_guests_look_real(world):
 def test_a_seed_reproduces_the_same_simulation(world):
     def run():
         world.control("POST", "/reset")
-        outcomes = world.control("POST", "/simulate", json={"count": 30, "seed": 99, "hotel": "HTL1"})["outcomes"]
+        outcomes = world.control("POST", "/simulate",
+                                 json={"count": 30, "seed": 99, "hotel": "HTL1"})["outcomes"]
         bookings = world.control("GET", "/bookings", params={"hotel": "HTL1"})["bookings"]
         return ([(o["action"], o.get("channel"), o.get("version")) for o in outcomes],
                 [(b["channel"], b["channel_booking_id"], b["guests"], b["room_stays"], b["card"], b["status"])
@@ -105,14 +107,17 @@ def test_restrictions_are_honoured(world, restriction, stay, sellable):
 
 
 def test_an_on_demand_booking_may_ignore_availability(world):
-    world.ok("/inventory", ob.avail_rq("HTL1", {"start": day(14), "end": day(14), "room_type": "APT", "limit": 0}))
-    world.book(expect=409, room_type="APT", rate_plan="BAR", arrival=day(14), departure=day(15))
-    world.book(room_type="APT", rate_plan="BAR", arrival=day(14), departure=day(15), respect_availability=False)
+    world.ok("/inventory", ob.avail_rq("HTL1", {"start": day(14), "end": day(14), "room_type": "APT",
+                                                "limit": 0}))
+    stay = {"room_type": "APT", "rate_plan": "BAR", "arrival": day(14), "departure": day(15)}
+    world.book(expect=409, **stay)
+    world.book(respect_availability=False, **stay)
     assert world.availability("APT", day(14), day(14)) == {day(14): -1}
 
 
 def test_concurrent_bookings_never_oversell(world):
-    world.ok("/inventory", ob.avail_rq("HTL1", {"start": day(45), "end": day(46), "room_type": "DBL", "limit": 3}))
+    world.ok("/inventory", ob.avail_rq("HTL1", {"start": day(45), "end": day(46), "room_type": "DBL",
+                                                "limit": 3}))
 
     def attempt(n):
         response = world.http.post("/_control/bookings", json={
@@ -129,9 +134,12 @@ def test_concurrent_bookings_never_oversell(world):
 def test_prices_come_from_pushed_rates_else_the_defaults(world):
     world.ok("/rates", ob.rate_rq("HTL1", {"start": day(30), "end": day(31), "room_type": "DBL",
                                            "rate_plan": "BAR", "amounts": {None: "77.70"}}))
-    assert world.book(room_type="DBL", rate_plan="BAR", arrival=day(30), departure=day(33))["total"] == "255.40"
-    assert world.book(room_type="DBL", rate_plan="NRF", arrival=day(30), departure=day(32))["total"] == "160.00"
-    assert world.book(room_type="SGL", rate_plan="BAR", arrival=day(30), departure=day(31), units=2)["total"] == "200.00"
+    def total(room_type, rate_plan, nights, units=1):
+        return world.book(room_type=room_type, rate_plan=rate_plan, arrival=day(30),
+                          departure=day(30 + nights), units=units)["total"]
+    assert total("DBL", "BAR", 3) == "255.40"
+    assert total("DBL", "NRF", 2) == "160.00"
+    assert total("SGL", "BAR", 1, units=2) == "200.00"
 
 
 @pytest.mark.parametrize("booking, status", [

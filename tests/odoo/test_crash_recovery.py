@@ -1,0 +1,82 @@
+"""Killing the Odoo worker between storing and acknowledging loses nothing.
+
+The worker is a real separate process committing to the real database; the sandbox holds its
+acknowledgement request (injected latency) so the kill lands exactly in that window.
+"""
+import json
+import subprocess
+import sys
+import time
+import uuid
+from datetime import date, timedelta
+from pathlib import Path
+
+import odoo
+import pytest
+
+from harness.processes import ROOT, VAR
+from harness.sandbox import shared_sandbox
+
+WORKER = Path(__file__).with_name("pull_worker.py")
+
+
+@pytest.fixture
+def database(request):
+    return request.config.getoption("--odoo-database")
+
+
+def _worker(database, *args, **popen):
+    argv = [sys.executable, str(WORKER), str(VAR / "odoo.conf"), database, *args]
+    return subprocess.Popen(argv, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, **popen)
+
+
+def _committed(database, backend_id):
+    with odoo.api.Environment.manage(), odoo.registry(database).cursor() as cr:
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+        domain = [("backend_id", "=", backend_id)]
+        return (env["phobs.message"].search_count(domain + [("state", "=", "processed")]),
+                env["phobs.reservation"].search_count(domain),
+                env["hotel.reservation"].search_count(
+                    [("phobs_reservation_id.backend_id", "=", backend_id)]))
+
+
+def test_kill_between_store_and_acknowledge_loses_nothing(database):
+    sandbox = shared_sandbox()
+    room = "K" + uuid.uuid4().hex[:6].upper()
+    hotel = sandbox.new_hotel({room: 5})
+    setup = _worker(database, "setup", hotel["code"], hotel["credentials"]["client_id"],
+                    hotel["credentials"]["client_secret"], sandbox.url, room)
+    out, err = setup.communicate(timeout=120)
+    assert setup.returncode == 0, err
+    backend_id = json.loads(out.strip().splitlines()[-1])["backend_id"]
+    for n in range(4):
+        arrival = date.today() + timedelta(days=3 + n)
+        sandbox.book(hotel["code"], room_type=room, rate_plan="BAR", channel="BDC",
+                     arrival=str(arrival), departure=str(arrival + timedelta(days=2)))
+    sandbox.call("POST", "/faults", json={"rules": [
+        {"kind": "latency", "operation": "OTA_NotifReportRQ", "latency_ms": 120000, "count": 1}]})
+    try:
+        worker = _worker(database, "pull", str(backend_id))
+        deadline = time.monotonic() + 120
+        while _committed(database, backend_id)[0] < 4:
+            assert worker.poll() is None, worker.stderr.read()
+            assert time.monotonic() < deadline, "the worker never stored the reservations"
+            time.sleep(0.2)
+        time.sleep(0.5)  # the worker is now waiting for Phobs to answer its acknowledgement
+        worker.kill()
+        worker.wait(30)
+    finally:
+        sandbox.call("DELETE", "/faults")
+
+    assert _committed(database, backend_id) == (4, 4, 4)
+    assert len(sandbox.messages(hotel["code"], "pending")) == 4  # Phobs never got the ack
+
+    rerun = _worker(database, "pull", str(backend_id))
+    out, err = rerun.communicate(timeout=120)
+    assert rerun.returncode == 0, err
+    result = json.loads(out.strip().splitlines()[-1])
+    assert (result["received"], result["duplicates"], result["acknowledged"]) == (4, 4, 4)
+    assert sandbox.messages(hotel["code"], "pending") == []
+    assert len(sandbox.messages(hotel["code"], "acked")) == 4
+    assert _committed(database, backend_id) == (4, 4, 4)
