@@ -30,7 +30,7 @@ fi
 
 echo "[demo] starting the Phobs sandbox on 127.0.0.1:$SANDBOX_PORT"
 python -m phobs_sandbox --host 127.0.0.1 --port "$SANDBOX_PORT" --db "$VAR/sandbox/demo.sqlite" \
-    --config devenv/demo_hotel.json --simulate-every 20 >"$VAR/log/sandbox.log" 2>&1 &
+    --config devenv/demo_hotel.json --simulate-every 30 --seed 11 >"$VAR/log/sandbox.log" 2>&1 &
 SANDBOX_PID=$!
 trap 'kill "$SANDBOX_PID" 2>/dev/null || true' EXIT INT TERM
 

@@ -11,6 +11,9 @@
         "views/hotel_reservation_views.xml",
         "views/frontdesk_menus.xml",
     ],
+    "demo": [
+        "demo/frontdesk_demo.xml",
+    ],
     "installable": True,
     "auto_install": True,
 }

@@ -29,7 +29,7 @@ def parse_args(argv):
     parser.add_argument("--db", default=":memory:", metavar="PATH",
                         help="SQLite file (default: in memory)")
     parser.add_argument("--config", metavar="HOTELS_JSON",
-                        help="hotels JSON (default: the bundled demo_hotel.json)")
+                        help="hotels JSON (default: the demo hotel DEMO01)")
     parser.add_argument("--token-ttl", type=_positive(int), default=3600, metavar="SECONDS",
                         help="OAuth2 token lifetime (default 3600)")
     parser.add_argument("--simulate-every", type=_positive(float), metavar="SECONDS",
@@ -45,7 +45,7 @@ def parse_args(argv):
                         choices=("DEBUG", "INFO", "WARNING", "ERROR"), type=str.upper)
     args = parser.parse_args(argv)
     try:
-        args.hotels = config.load(args.config or config.DEMO_CONFIG)
+        args.hotels = config.load(args.config)
     except (OSError, ValueError) as err:
         parser.error("--config: %s" % err)
     return args

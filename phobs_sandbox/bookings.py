@@ -223,7 +223,7 @@ class Bookings:
 
         A repeated upload replaces what the previous one held, so a retried request is harmless.
         When it names a reservation of ours (UniqueID Type 14) the front desk's version replaces it;
-        an id we do not know is ignored in favour of the PMS id.
+        a Type 14 id we never issued is taken for the PMS's own id when no ResID_Type 10 is given.
         """
         status = UPLOAD_STATUSES.get((upload["status"] or "").strip().lower())
         if status is None:
@@ -232,10 +232,11 @@ class Bookings:
                    if upload["reservation_id"] else None)
         if current is not None and current["hotel"] != hotel["code"]:
             raise error("783", "reservation %s belongs to another hotel" % upload["reservation_id"])
-        if current is None and not upload["pms_id"]:
+        pms_id = upload["pms_id"] or (None if current else upload["reservation_id"])
+        if current is None and not pms_id:
             raise error("321", "HotelReservationID ResID_Type 10")
         if current is None:
-            current = self.store.reservation_by_pms_id(hotel["code"], upload["pms_id"])
+            current = self.store.reservation_by_pms_id(hotel["code"], pms_id)
         if status == "Cancel":
             stays = current["room_stays"] if current else []
         else:
@@ -256,6 +257,6 @@ class Bookings:
             reservation["guest_name"] = upload["guest_name"]
         self._move(reservation, -1)
         origin = "channel" if current is not None and current["channel"] != "PMS" else "pms"
-        self.store.save_reservation(reservation, origin, upload["pms_id"])
-        return {"reservation_id": reservation["id"], "pms_id": upload["pms_id"], "status": status,
+        self.store.save_reservation(reservation, origin, pms_id)
+        return {"reservation_id": reservation["id"], "pms_id": pms_id, "status": status,
                 "hotel": hotel["code"]}

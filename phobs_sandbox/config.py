@@ -6,7 +6,20 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .ota import error
 
-DEMO_CONFIG = pathlib.Path(__file__).with_name("demo_hotel.json")
+#: What runs without ``--config`` (kept in code, so an installed wheel needs no data files).
+DEMO_CONFIG = {"hotels": [{
+    "code": "DEMO01", "name": "Hotel Adriatic Demo", "currency": "EUR", "timezone": "Europe/Zagreb",
+    "default_rate": "95.00",
+    "credentials": {"client_id": "demo01-client", "client_secret": "demo01-secret",
+                    "username": "demo01", "password": "demo01-password"},
+    "room_types": [{"code": "SGL", "name": "Single Room", "units": 4},
+                   {"code": "DBL", "name": "Double Room", "units": 10},
+                   {"code": "APT", "name": "Sea View Apartment", "units": 2}],
+    "rate_plans": [{"code": "BAR", "name": "Best Available Rate",
+                    "room_types": ["SGL", "DBL", "APT"]},
+                   {"code": "NRF", "name": "Non-refundable", "room_types": ["DBL"],
+                    "default_rate": "80.00"}],
+}]}
 CREDENTIALS = ("client_id", "client_secret", "username", "password")
 
 
@@ -81,9 +94,12 @@ def hotel(data, code=None):
                 webhook_url=_text(webhook, "url"), webhook_secret=webhook.get("secret"))
 
 
-def load(path):
-    """The hotels of a config file: ``{"hotels": [...]}``."""
-    data = json.loads(pathlib.Path(path).read_text(encoding="utf-8"))
+def load(path=None):
+    """The hotels of a config file ``{"hotels": [...]}``, or of the demo config without one."""
+    if path is None:
+        data = DEMO_CONFIG
+    else:
+        data = json.loads(pathlib.Path(path).read_text(encoding="utf-8"))
     hotels = data.get("hotels") if isinstance(data, dict) else None
     if not isinstance(hotels, list) or not hotels:
         raise ValueError("%s: expected {\"hotels\": [ ... ]}" % path)

@@ -3,12 +3,13 @@
 Parsers return plain dicts and raise ``OtaError`` with the OTA code a real channel manager would
 use, so operations never touch XML and the codes live in one table.
 """
+import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from .dates import utc_stamp
 from .errors import OtaError
-from .xmlutil import child, children, descendants, local, ota, path, text
+from .xmlutil import child, children, descendants, ota, path, text
 
 RS_FOR = {
     "OTA_ReadRQ": "OTA_ResRetrieveRS",
@@ -36,6 +37,7 @@ CODES = {
     "783": ("3", "Room or rate not found"),
 }
 MAX_RANGE_DAYS = 1100
+XS_DECIMAL = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
 
 
 def error(code, detail=None, error_type=None):
@@ -50,30 +52,19 @@ def auth_error(detail, timeout=False):
     return OtaError("497", detail, "5" if timeout else "4")
 
 
-def request_meta(payload):
-    return {
-        "name": local(payload),
-        "echo_token": payload.get("EchoToken"),
-        "version": payload.get("Version"),
-    }
-
-
-def _version(request):
-    value = request.get("Version") if request is not None else None
-    try:
-        Decimal(value)
-        return value
-    except (InvalidOperation, TypeError):
-        return "1.0"
+def _echoed(request):
+    """(EchoToken, Version) to repeat in the RS: the request's when 2016B allows them there."""
+    token = request.get("EchoToken") if request is not None else None
+    version = (request.get("Version") or "").strip() if request is not None else ""
+    return (token if token and len(token) <= 128 else None,
+            version if XS_DECIMAL.fullmatch(version) else "1.0")
 
 
 def rs(rq_name, request, errors=(), warnings=()):
     """The RS root for an RQ: echo token and version echoed, then Success+Warnings or Errors."""
-    root = ota(RS_FOR[rq_name], attrs={
-        "EchoToken": request.get("EchoToken") if request is not None else None,
-        "TimeStamp": utc_stamp(),
-        "Version": _version(request),
-    })
+    token, version = _echoed(request)
+    root = ota(RS_FOR[rq_name], attrs={"EchoToken": token, "TimeStamp": utc_stamp(),
+                                       "Version": version})
     if errors:
         container = ota("Errors", root)
         for err in errors:
@@ -98,10 +89,10 @@ def res_retrieve_rs(request, reservations, more):
     return root
 
 
-def hotel_res_notif_rs(request, results, warnings=()):
+def hotel_res_notif_rs(request, results):
     """Upload reply: per reservation our id (Type 14), the upload's message id (Type 16) if it had
     one, and the PMS id (ResID_Type 10)."""
-    root = rs("OTA_HotelResNotifRQ", request, warnings=warnings)
+    root = rs("OTA_HotelResNotifRQ", request)
     container = ota("HotelReservations", root)
     for result in results:
         reservation = ota("HotelReservation", container, {"ResStatus": result["status"]})

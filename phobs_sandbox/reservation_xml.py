@@ -135,14 +135,16 @@ def _stay(room_stay, info):
         raise error("15", "TimeSpan End %s not after Start %s" % (departure, arrival))
     units = next((element.get("NumberOfUnits") for element in (room_rate, room_type)
                   if element is not None and element.get("NumberOfUnits")), "1")
+    stay = {"room_type": code, "rate_plan": plan or None, "arrival": arrival.isoformat(),
+            "departure": departure.isoformat(), "units": parse_int(units, "NumberOfUnits", 1)}
     counts = descendants(child(room_stay, "GuestCounts"), "GuestCount")
-    adults = sum(parse_int(c.get("Count", "1"), "Count") for c in counts
-                 if c.get("AgeQualifyingCode", "10") == "10")
-    kids = [parse_int(c.get("Age", "0"), "Age") for c in counts
-            if c.get("AgeQualifyingCode") == "8"]
-    return {"room_type": code, "rate_plan": plan or None, "arrival": arrival.isoformat(),
-            "departure": departure.isoformat(), "units": parse_int(units, "NumberOfUnits", 1),
-            "adults": adults, "children": kids}
+    adults = [parse_int(c.get("Count", "1"), "Count") for c in counts
+              if c.get("AgeQualifyingCode", "10") == "10"]
+    if sum(adults):
+        stay["adults"] = sum(adults)
+    stay["children"] = [parse_int(c.get("Age", "0"), "Age") for c in counts
+                        if c.get("AgeQualifyingCode") == "8"]
+    return stay
 
 
 def parse(element, default_status=None):

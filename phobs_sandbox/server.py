@@ -41,6 +41,7 @@ class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     disable_nagle_algorithm = True
     server_version = "phobs-sandbox"
+    #: The protocol endpoint being served, for the traffic counters (None for control calls).
     _endpoint = None
 
     def do_GET(self):
@@ -65,6 +66,7 @@ class Handler(BaseHTTPRequestHandler):
     def _route(self):
         url = urlsplit(self.path)
         path = url.path.rstrip("/") or "/"
+        self._endpoint = None
         try:
             if path == "/_control" or path.startswith("/_control/"):
                 self._control(path[len("/_control"):], url.query)
@@ -190,14 +192,13 @@ class Handler(BaseHTTPRequestHandler):
         except SoapFault as fault:
             self._send(fault.status, soap.fault_body(fault.faultstring, fault.faultcode), XML)
             return
-        meta = ota.request_meta(payload)
-        operation = meta["name"]
+        operation = xmlutil.local(payload)
         items = sum(len(xmlutil.descendants(payload, name)) for name in ITEM_ELEMENTS)
         store = self.sandbox.store
         store.count("endpoint", path, elements=items)
         store.count("operation", operation, requests=1, elements=items)
-        if meta["echo_token"]:
-            store.log_echo_token(path, operation, meta["echo_token"])
+        if payload.get("EchoToken"):
+            store.log_echo_token(path, operation, payload.get("EchoToken"))
         if not self.sandbox.operations.supports(path, operation):
             self._send(500, soap.fault_body("%s is not served on %s" % (operation, path)), XML)
             return

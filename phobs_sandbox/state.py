@@ -265,14 +265,12 @@ class Store:
         return {row["day"]: row for row in rows}
 
     def set_rates(self, hotel, room_type, rate_plan, days, amounts):
-        """Replace each day's amounts; ``amounts``: guest count (0 = any) -> (text, currency)."""
+        """Set each day's amount per occupancy; ``amounts``: guest count (0 = any) -> (text,
+        currency). Occupancies a message does not name keep their amount."""
         with self.transaction() as db:
-            for day in days:
-                db.execute("DELETE FROM rates WHERE hotel = ? AND room_type = ? AND rate_plan = ? "
-                           "AND day = ?", (hotel, room_type, rate_plan, day))
-                db.executemany("INSERT INTO rates VALUES (?, ?, ?, ?, ?, ?, ?)", [
-                    (hotel, room_type, rate_plan, day, guests, amount, currency)
-                    for guests, (amount, currency) in amounts.items()])
+            db.executemany("INSERT OR REPLACE INTO rates VALUES (?, ?, ?, ?, ?, ?, ?)", [
+                (hotel, room_type, rate_plan, day, guests, amount, currency)
+                for day in days for guests, (amount, currency) in amounts.items()])
 
     def rates(self, hotel, room_type, rate_plan, days):
         """{day: {guests: amount text}} for the days that have pushed rates."""

@@ -33,7 +33,8 @@ class PhobsBackend(models.Model):
              "guest's pricelist.")
 
     def _phobs_tz(self):
-        return self.company_id.partner_id.tz or self.env.user.tz or "UTC"
+        """The hotel's time zone (its company's), the same for every user of the front desk."""
+        return self.company_id.partner_id.tz or "UTC"
 
     # -- rooms and availability ---------------------------------------------------------
 

@@ -120,7 +120,7 @@ def notif_report_rq(hotel, acks, errors=None, echo_token=None):
 
 
 def upload_rq(hotel, pms_id, status, stays=(), phobs_id=None, guest=("Front", "Desk"), card=None,
-              echo_token=None, message_id=None, status_on_root=False):
+              echo_token=None, message_id=None, status_on_root=False, adults=2):
     """A front-desk reservation upload; ``stays``: (room_type, rate_plan, arrival, departure, units)."""
     root = rq("OTA_HotelResNotifRQ", echo_token, ResStatus=status if status_on_root else None)
     reservation = el("HotelReservation", el("HotelReservations", root),
@@ -137,7 +137,8 @@ def upload_rq(hotel, pms_id, status, stays=(), phobs_id=None, guest=("Front", "D
             el("RoomType", el("RoomTypes", stay), RoomTypeCode=room_type, NumberOfUnits=units)
             if rate_plan:
                 el("RatePlan", el("RatePlans", stay), RatePlanCode=rate_plan)
-            el("GuestCount", el("GuestCounts", stay), AgeQualifyingCode="10", Count=2)
+            if adults:
+                el("GuestCount", el("GuestCounts", stay), AgeQualifyingCode="10", Count=adults)
             el("TimeSpan", stay, Start=arrival, End=departure)
     customer = el("Customer", el("Profile", el("ProfileInfo", el("Profiles", el(
         "ResGuest", el("ResGuests", reservation), ResGuestRPH=1, PrimaryIndicator="true")))))
@@ -149,7 +150,9 @@ def upload_rq(hotel, pms_id, status, stays=(), phobs_id=None, guest=("Front", "D
         payment = el("PaymentCard", el("GuaranteeAccepted", el("GuaranteesAccepted", el("Guarantee", info))),
                      CardCode="VI", ExpireDate="1230")
         el("PlainText", el("CardNumber", payment), card)
-    el("HotelReservationID", el("HotelReservationIDs", info), ResID_Type="10", ResID_Value=pms_id)
+    if pms_id:
+        el("HotelReservationID", el("HotelReservationIDs", info), ResID_Type="10",
+           ResID_Value=pms_id)
     el("BasicPropertyInfo", info, HotelCode=hotel)
     return root
 

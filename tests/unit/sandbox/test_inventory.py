@@ -84,7 +84,7 @@ def test_missing_room_type_and_reversed_range_are_rejected(world):
     assert ob.errors_of(world.soap("/inventory", reversed_range)) == [("3", "15")]
 
 
-def test_rates_are_stored_per_day_exactly_as_sent(world):
+def test_rates_are_stored_per_day_and_occupancy_exactly_as_sent(world):
     world.ok("/rates", ob.rate_rq("HTL1", {
         "start": day(60), "end": day(61), "room_type": "DBL", "rate_plan": "BAR",
         "amounts": {None: "120.50", 1: "99.999", 2: "0.10"}}))
@@ -94,7 +94,7 @@ def test_rates_are_stored_per_day_exactly_as_sent(world):
     rates = world.control("GET", "/hotels/HTL1/rates", params={"from": day(60), "to": day(62)})["rates"]
     assert rates == {"DBL": {"BAR": {
         day(60): {"currency": "EUR", "amounts": {"any": "120.50", "1": "99.999", "2": "0.10"}},
-        day(61): {"currency": "EUR", "amounts": {"any": "130.00"}},
+        day(61): {"currency": "EUR", "amounts": {"any": "130.00", "1": "99.999", "2": "0.10"}},
     }}}
 
 

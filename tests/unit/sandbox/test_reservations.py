@@ -190,6 +190,17 @@ def test_an_upload_with_an_id_we_never_issued_is_keyed_by_the_pms_id(world):
     assert world.availability("SGL", day(15), day(15)) == {day(15): 1}
 
 
+def test_without_a_pms_id_an_unknown_type_14_id_is_the_key(world):
+    for status in ("Commit", "Modify"):
+        rs = world.ok("/reservations", ob.upload_rq("HTL1", None, status, [("SGL", "BAR", day(15), day(16), 1)],
+                                                    phobs_id="THEIRS-2", adults=None))
+    answered = ob.find(rs, "HotelReservations/HotelReservation")
+    assert ob.find(answered, "ResGlobalInfo/HotelReservationIDs/HotelReservationID").get("ResID_Value") == "THEIRS-2"
+    assert world.availability("SGL", day(15), day(15)) == {day(15): 1}
+    rs = world.soap("/reservations", ob.upload_rq("HTL1", None, "Commit", [("SGL", "BAR", day(15), day(16), 1)]))
+    assert ob.errors_of(rs) == [("10", "321")]
+
+
 def test_an_upload_without_rate_plan_still_takes_the_room(world):
     world.ok("/reservations", ob.upload_rq("HTL1", "FD-14", "Commit", [("APT", None, day(15), day(16), 1)]))
     assert world.availability("APT", day(15), day(15)) == {day(15): 0}

@@ -76,6 +76,7 @@ def test_stats_count_requests_elements_bytes_and_echo_tokens(world):
     assert stats["statuses"]["/inventory"] == {"200": 2}
     assert stats["echo_tokens"]["OTA_HotelAvailNotifRQ"] == ["inv-1", "inv-1"]
     assert stats["echo_tokens"]["OTA_ReadRQ"] == ["read-1"]
+    assert world.control("GET", "/stats")["endpoints"] == stats["endpoints"]
 
 
 def test_the_control_api_reports_unknown_routes_and_methods(world):
