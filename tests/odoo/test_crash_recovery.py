@@ -80,3 +80,35 @@ def test_kill_between_store_and_acknowledge_loses_nothing(database):
     assert sandbox.messages(hotel["code"], "pending") == []
     assert len(sandbox.messages(hotel["code"], "acked")) == 4
     assert _committed(database, backend_id) == (4, 4, 4)
+
+
+def test_two_workers_pulling_at_once_store_each_reservation_once(database):
+    sandbox = shared_sandbox()
+    room = "W" + uuid.uuid4().hex[:6].upper()
+    hotel = sandbox.new_hotel({room: 5})
+    setup = _worker(database, "setup", hotel["code"], hotel["credentials"]["client_id"],
+                    hotel["credentials"]["client_secret"], sandbox.url, room)
+    out, err = setup.communicate(timeout=120)
+    assert setup.returncode == 0, err
+    backend_id = json.loads(out.strip().splitlines()[-1])["backend_id"]
+    for n in range(5):
+        arrival = date.today() + timedelta(days=2 + n)
+        sandbox.book(hotel["code"], room_type=room, rate_plan="BAR", channel="EXP",
+                     arrival=str(arrival), departure=str(arrival + timedelta(days=1)))
+    # Slow replies keep the first pull inside its lock while the second one starts.
+    sandbox.call("POST", "/faults", json={"rules": [
+        {"kind": "latency", "operation": "OTA_ReadRQ", "latency_ms": 1500, "count": 2}]})
+    try:
+        workers = [_worker(database, "pull", str(backend_id)) for _ in range(2)]
+        results = []
+        for worker in workers:
+            out, err = worker.communicate(timeout=120)
+            assert worker.returncode == 0, err
+            results.append(json.loads(out.strip().splitlines()[-1]))
+    finally:
+        sandbox.call("DELETE", "/faults")
+
+    assert sorted(r["skipped"] for r in results) == [False, True]  # the advisory lock held
+    assert sum(r["stored"] for r in results) == 5
+    assert _committed(database, backend_id) == (5, 5, 5)
+    assert sandbox.messages(hotel["code"], "pending") == []
