@@ -147,3 +147,30 @@ class TestWebhookRefusals(PhobsCase):
         failed = self.env["phobs.message"].search([("backend_id", "=", self.backend.id)])
         self.assertEqual(failed.mapped("state"), ["failed"])
         self.assertFalse(self.bindings())
+
+    def _refused_content(self, body, reason):
+        """A well-formed, authentic push whose reservation is wrong: stored as failed, answered
+        with an OTA error, and nothing else written."""
+        response = self._post(body)
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("Errors", response.text)
+        self.assertIn(reason, response.text)
+        messages = self.env["phobs.message"].search([("backend_id", "=", self.backend.id)])
+        self.assertEqual(messages.mapped("state"), ["failed"])
+        self.assertIn(reason, messages.error)
+        self.assertFalse(self.bindings())
+        self.assertFalse(self.front_desk())
+
+    def test_unknown_room_type_code(self):
+        body = self._valid_body().replace(b'RoomTypeCode="DBL"', b'RoomTypeCode="NOPE"')
+        self._refused_content(body, "Unknown Phobs room type code")
+
+    def test_departure_before_arrival(self):
+        body = re.sub(rb'Start="([0-9-]+)" End="([0-9-]+)"', rb'Start="\2" End="\1"',
+                      self._valid_body())
+        self._refused_content(body, "departure")
+
+    def test_negative_amount(self):
+        body = re.sub(rb'AmountAfterTax="[0-9.]+"', b'AmountAfterTax="-10.00"',
+                      self._valid_body(), count=1)
+        self._refused_content(body, "negative")

@@ -50,7 +50,7 @@ def day(offset):
 class SandboxProcess:
     """``python -m phobs_sandbox`` as a child process; ``url`` once it printed its listening line."""
 
-    def __init__(self, *args, timeout=15):
+    def __init__(self, *args, timeout=30):
         self.log = tempfile.TemporaryFile(mode="w+")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "phobs_sandbox", "--port", "0", *args], cwd=REPO,
@@ -97,7 +97,7 @@ class World:
     def __init__(self, url, schemas):
         self.url = url
         self.schemas = schemas
-        self.http = httpx.Client(base_url=url, timeout=10)
+        self.http = httpx.Client(base_url=url, timeout=30)
         self._tokens = {}
 
     def control(self, method, path, expect=200, **kwargs):

@@ -15,7 +15,7 @@ from .conftest import HOTEL_2, REPO, SandboxProcess, World
 
 
 def _control(process, method, path, **kwargs):
-    response = httpx.request(method, process.url + "/_control" + path, timeout=10, **kwargs)
+    response = httpx.request(method, process.url + "/_control" + path, timeout=30, **kwargs)
     assert response.status_code < 300, response.text
     return response.json()
 
@@ -49,7 +49,7 @@ def test_a_bad_config_file_stops_the_start_with_a_message(tmp_path, content, mes
 def test_the_background_simulator_books_on_its_own(schemas):
     process = SandboxProcess("--simulate-every", "0.05", "--seed", "5")
     try:
-        deadline = time.monotonic() + 5
+        deadline = time.monotonic() + 15
         while not _control(process, "GET", "/messages")["messages"] and time.monotonic() < deadline:
             time.sleep(0.05)
         message = _control(process, "GET", "/messages", params={"include_xml": "1"})["messages"][0]
