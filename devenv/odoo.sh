@@ -6,5 +6,4 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # shellcheck source=devenv/paths.sh
 source "$ROOT/devenv/paths.sh"
 "$ROOT/devenv/write_config.sh" >/dev/null
-exec "$VENV/bin/python" -c 'import odoo.cli, sys; sys.argv[0] = "odoo"; odoo.cli.main()' \
-    -c "$VAR/odoo.conf" "$@"
+exec "$VENV/bin/python" "$ROOT/devenv/odoo-bin" -c "$VAR/odoo.conf" "$@"

@@ -73,6 +73,22 @@ def _restore_elementtree_getchildren():
             pass
 
 
+def _restore_float_rlimits():
+    # odoo/service/server.py (prefork workers, process_limit) passes CPU seconds as floats to
+    # resource.setrlimit, which Python 3.10+ refuses.
+    import resource
+
+    if getattr(resource.setrlimit, "_odoo11_compat", False):
+        return
+    original = resource.setrlimit
+
+    def setrlimit(which, limits):
+        return original(which, tuple(int(limit) for limit in limits))
+
+    setrlimit._odoo11_compat = True
+    resource.setrlimit = setrlimit
+
+
 def _patch_yaml_default_loader(yaml):
     # odoo/tools/yaml_import.py calls yaml.load(text) without a Loader, refused by PyYAML 6.
     original = yaml.load
@@ -210,6 +226,7 @@ def install():
     _restore_inspect_argspec()
     _restore_base64_legacy_names()
     _restore_elementtree_getchildren()
+    _restore_float_rlimits()
     for name, patch in _POST_IMPORT_PATCHES.items():
         if name in sys.modules:
             patch(sys.modules[name])

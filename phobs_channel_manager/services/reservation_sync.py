@@ -29,6 +29,11 @@ MAX_PULL_PAGES = 20
 _PULL_LOCK_NAMESPACE = 0x50484F42  # "PHOB"
 
 
+# Unique violation, serialization failure, deadlock: another worker is storing the same
+# delivery or reservation right now.
+CONCURRENT_WRITE_CODES = {"23505", "40001", "40P01"}
+
+
 @dataclass
 class IngestOutcome:
     message_id: str
@@ -37,8 +42,14 @@ class IngestOutcome:
     pms_ref: str = ""
     duplicate: bool = False
     error: str = ""
+    # Another worker stored this delivery (or this reservation) at the same moment; our snapshot
+    # cannot see its outcome yet, so we neither acknowledge nor fail it: Phobs delivers again.
+    deferred: bool = False
 
     def ota_error(self):
+        if self.deferred:
+            return OtaError(type="3", code="447", text="simultaneous update, deliver again",
+                            record_id=self.message_id)
         return OtaError(type="3", code="450", text=self.error[:250], record_id=self.message_id)
 
 
@@ -57,6 +68,7 @@ class PullResult:
     stored: int = 0
     failed: int = 0
     duplicates: int = 0
+    deferred: int = 0
     acknowledged: int = 0
 
 
@@ -96,6 +108,9 @@ class PhobsReservationSyncService:
                     self._count(result, outcomes)
                     if not batch.more or not outcomes:
                         break
+        except Exception:
+            self.env.cr.rollback()  # an aborted transaction could not even release the lock
+            raise
         finally:
             self._release_pull_lock()
         self.after_ingest()
@@ -137,14 +152,13 @@ class PhobsReservationSyncService:
                 continue
             outcomes.append(self.ingest(reservation, "push"))
         outcomes += [self.store_rejected(rejected, "push") for rejected in batch.rejected]
-        self.env["phobs.message"].sudo().search([
-            ("backend_id", "=", self.backend.id), ("direction", "=", "in"),
-            ("message_id", "in", [o.message_id for o in outcomes])]).write(
-            {"acknowledged_at": _now_string()})
+        self._mark_acknowledged(outcomes)
         self.commit_before_acknowledging()
         return PushReply(200, self._push_reply(batch.echo_token, outcomes))
 
     def _push_reply(self, echo_token, outcomes):
+        """Success naming what we stored; failures as warnings (errors if nothing succeeded).
+        Deferred deliveries carry code 447 so that Phobs pushes them again."""
         ok = [o for o in outcomes if o.ok]
         failed = [o.ota_error() for o in outcomes if not o.ok]
         confirmations = [Confirmation(o.message_id, o.reservation_id, o.pms_ref or None) for o in ok]
@@ -157,22 +171,40 @@ class PhobsReservationSyncService:
 
     def _acknowledge(self, client, outcomes):
         successes = [(o.message_id, o.pms_ref or o.reservation_id) for o in outcomes if o.ok]
-        failures = [(o.message_id, o.ota_error()) for o in outcomes if not o.ok]
+        failures = [(o.message_id, o.ota_error()) for o in outcomes
+                    if not o.ok and not o.deferred]
         if not successes and not failures:
             return
         client.acknowledge(successes=successes, failures=failures)
-        self.env["phobs.message"].sudo().search([
-            ("backend_id", "=", self.backend.id), ("direction", "=", "in"),
-            ("message_id", "in", [o.message_id for o in outcomes])]).write(
-            {"acknowledged_at": _now_string()})
+        self._mark_acknowledged(outcomes)
+
+    def _mark_acknowledged(self, outcomes):
+        """Bookkeeping of when Phobs was told; a push and a pull may both tell it about the same
+        message at once, and whichever marks it first is right, so a conflict is no error."""
+        message_ids = tuple(o.message_id for o in outcomes if not o.deferred)
+        if not message_ids:
+            return
+        try:
+            with self.env.cr.savepoint():
+                self.env.cr.execute("""
+                    UPDATE phobs_message SET acknowledged_at = %s
+                     WHERE backend_id = %s AND direction = 'in' AND message_id IN %s
+                       AND acknowledged_at IS NULL
+                """, (_now_string(), self.backend.id, message_ids))
+        except Exception as err:
+            if getattr(err, "pgcode", None) not in CONCURRENT_WRITE_CODES:
+                raise
+            _logger.debug("acknowledgement time of %s marked by another worker", message_ids)
+        self.env["phobs.message"].invalidate_cache(["acknowledged_at"])
 
     @staticmethod
     def _count(result, outcomes):
         result.received += len(outcomes)
         result.stored += sum(1 for o in outcomes if o.ok and not o.duplicate)
         result.duplicates += sum(1 for o in outcomes if o.duplicate)
-        result.failed += sum(1 for o in outcomes if not o.ok)
-        result.acknowledged += len(outcomes)
+        result.failed += sum(1 for o in outcomes if not o.ok and not o.deferred)
+        result.deferred += sum(1 for o in outcomes if o.deferred)
+        result.acknowledged += sum(1 for o in outcomes if not o.deferred)
 
     def _lock_key(self):
         return _PULL_LOCK_NAMESPACE, self.backend.id
@@ -198,11 +230,9 @@ class PhobsReservationSyncService:
             with self.env.cr.savepoint():
                 return self._ingest(reservation, source, key)
         except Exception as err:  # one bad reservation must not block the batch
-            done = Message.search([("backend_id", "=", self.backend.id), ("direction", "=", "in"),
-                                   ("message_id", "=", key),
-                                   ("state", "in", ("processed", "ignored"))])
-            if done:  # a concurrent delivery (push and pull at once) stored it first
-                return IngestOutcome(key, reservation.reservation_id, True, done.pms_ref or "", True)
+            if getattr(err, "pgcode", None) in CONCURRENT_WRITE_CODES:
+                _logger.info("Phobs message %s is being stored by another worker; deferred", key)
+                return IngestOutcome(key, reservation.reservation_id, False, deferred=True)
             _logger.exception("Phobs reservation %s (message %s) could not be applied",
                               reservation.reservation_id, key)
             return self._store_failure(reservation, source, key, err)

@@ -2,6 +2,8 @@
 
     python pull_worker.py CONFIG DB setup HOTEL_CODE CLIENT_ID SECRET SANDBOX_URL ROOM_CODE
     python pull_worker.py CONFIG DB pull BACKEND_ID
+    python pull_worker.py CONFIG DB register BACKEND_ID PUBLIC_URL
+    python pull_worker.py CONFIG DB flush BACKEND_ID
 Prints one JSON line with the outcome.
 """
 import json
@@ -24,6 +26,15 @@ def main(config, database, command, *args):
                 phobs_no_flush_trigger=True)
             result = PhobsReservationSyncService(env, backend).pull()
             print(json.dumps(result.__dict__))
+        elif command == "register":
+            backend = env["phobs.backend"].browse(int(args[0]))
+            backend.public_url = args[1]
+            backend.action_register_webhook()
+            print(json.dumps({"webhook_url": backend.webhook_url}))
+        elif command == "flush":
+            from odoo.addons.phobs_channel_manager.services.inventory import PhobsInventoryService
+            result = PhobsInventoryService(env, env["phobs.backend"].browse(int(args[0]))).flush()
+            print(json.dumps({"rows": result.rows, "failed_batches": result.failed_batches}))
         else:
             raise SystemExit("unknown command %s" % command)
 

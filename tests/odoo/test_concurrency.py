@@ -1,0 +1,91 @@
+"""Two Odoo HTTP workers taking pushes while two cron-like processes pull and flush at once:
+no reservation twice, no outbox row lost. Everything here commits for real."""
+import json
+import subprocess
+import sys
+import threading
+import uuid
+from datetime import date, timedelta
+from pathlib import Path
+
+import odoo
+import pytest
+
+from harness.processes import ROOT, VAR, OdooServer
+from harness.sandbox import shared_sandbox
+
+WORKER = Path(__file__).with_name("pull_worker.py")
+
+
+@pytest.fixture
+def database(request):
+    return request.config.getoption("--odoo-database")
+
+
+def run_worker(database, *args):
+    completed = subprocess.run([sys.executable, str(WORKER), str(VAR / "odoo.conf"), database,
+                                *args], cwd=ROOT, capture_output=True, text=True, timeout=180)
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    return json.loads(completed.stdout.strip().splitlines()[-1])
+
+
+def db_state(database, backend_id):
+    with odoo.api.Environment.manage(), odoo.registry(database).cursor() as cr:
+        cr.execute("SELECT external_id, count(*) FROM phobs_reservation WHERE backend_id = %s "
+                   "GROUP BY external_id", (backend_id,))
+        bindings = dict(cr.fetchall())
+        cr.execute("SELECT state, count(*) FROM phobs_outbox WHERE backend_id = %s GROUP BY state",
+                   (backend_id,))
+        outbox = dict(cr.fetchall())
+        cr.execute("SELECT count(*) FROM hotel_reservation r JOIN phobs_reservation p "
+                   "ON p.id = r.phobs_reservation_id WHERE p.backend_id = %s", (backend_id,))
+        front_desk = cr.fetchone()[0]
+    return bindings, outbox, front_desk
+
+
+def test_workers_pulling_pushing_and_flushing_at_once(database):
+    sandbox = shared_sandbox()
+    room = "C" + uuid.uuid4().hex[:6].upper()
+    hotel = sandbox.new_hotel({room: 40})
+    backend_id = run_worker(database, "setup", hotel["code"], hotel["credentials"]["client_id"],
+                            hotel["credentials"]["client_secret"], sandbox.url, room)["backend_id"]
+    server = OdooServer(database, workers=2).wait_ready()
+    try:
+        run_worker(database, "register", str(backend_id), server.url)
+        for n in range(30):
+            arrival = date.today() + timedelta(days=1 + n % 20)
+            sandbox.book(hotel["code"], room_type=room, rate_plan="BAR", channel="BDC",
+                         arrival=str(arrival), departure=str(arrival + timedelta(days=2)))
+        errors = []
+
+        def in_thread(target):
+            def run():
+                try:
+                    target()
+                except Exception as err:  # surfaced by the assertion below
+                    errors.append(repr(err))
+            thread = threading.Thread(target=run)
+            thread.start()
+            return thread
+
+        threads = [
+            in_thread(lambda: [sandbox.call("POST", "/webhook/push-now") for _ in range(3)]),
+            in_thread(lambda: [run_worker(database, "pull", str(backend_id)) for _ in range(2)]),
+            in_thread(lambda: [run_worker(database, "pull", str(backend_id)) for _ in range(2)]),
+            in_thread(lambda: [run_worker(database, "flush", str(backend_id)) for _ in range(2)]),
+        ]
+        for thread in threads:
+            thread.join(300)
+        assert not errors, "\n".join(errors)
+        run_worker(database, "pull", str(backend_id))
+        run_worker(database, "flush", str(backend_id))
+    finally:
+        server.stop()
+
+    bindings, outbox, front_desk = db_state(database, backend_id)
+    assert len(bindings) == 30
+    assert set(bindings.values()) == {1}
+    assert front_desk == 30
+    assert sandbox.messages(hotel["code"], "pending") == []
+    assert outbox.get("pending", 0) == 0 and outbox.get("dead", 0) == 0
+    assert outbox.get("done", 0) >= 30  # every booking marked its nights, every row was sent
