@@ -7,3 +7,5 @@ source "$ROOT/devenv/paths.sh"
 cd "$ROOT"
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(python --version)"
 python bench/ari_refresh.py
+devenv/testdb.sh phobs_bench 2>&1 | grep -v "^Running as user 'root'"
+python bench/reservation_flows.py phobs_bench

@@ -1,0 +1,190 @@
+"""Benchmarks (b)-(d) of the reservation flows, through real processes on loopback.
+
+(b) webhook ingestion through the real Odoo server: throughput and p50/p95 latency of signed
+    OTA_HotelResNotifRQ pushes, next to a trivial Odoo route measured in the same run;
+(c) latency from a front-desk booking (XML-RPC, as the web client does) to the new availability
+    at the sandbox (after-commit trigger, no cron);
+(d) a pull of 1,000 reservations: wall time and peak memory of the pulling process.
+
+Usage (make bench does it): python bench/reservation_flows.py DATABASE
+The database must have both addons installed (devenv/testdb.sh); the bench commits into it.
+"""
+import json
+import re
+import statistics
+import sys
+import time
+import tracemalloc
+import uuid
+import xmlrpc.client
+from datetime import date, timedelta
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+
+from harness.processes import VAR, OdooServer  # noqa: E402
+from harness.sandbox import Sandbox  # noqa: E402
+
+PUSHES = 150
+PULLED = 1000
+
+
+def percentile(values, share):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
+
+
+def odoo_env(database):
+    import odoo
+    odoo.tools.config.parse_config(["-c", str(VAR / "odoo.conf"), "-d", database,
+                                    "--log-level", "warn"])
+    return odoo
+
+
+def setup_backend(odoo, database, sandbox, room_units):
+    hotel = sandbox.new_hotel(room_units)
+    with odoo.api.Environment.manage(), odoo.registry(database).cursor() as cr:
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+        env.user.company_id.partner_id.tz = "UTC"
+        backend = env["phobs.backend"].create({
+            "name": "Bench %s" % hotel["code"], "hotel_code": hotel["code"],
+            "environment": "demo", "base_url": sandbox.url, "auth_mode": "oauth2",
+            "client_id": hotel["credentials"]["client_id"],
+            "client_secret": hotel["credentials"]["client_secret"],
+            "webhook_secret": "bench-" + hotel["code"]})
+        for code, units in room_units.items():
+            room_type = env["hotel.room.type"].create({"name": "%s %s" % (code, hotel["code"]),
+                                                       "phobs_code": code})
+            for number in range(units):
+                env["hotel.room"].create({"name": "%s-%d" % (room_type.name, number),
+                                          "room_categ_id": room_type.id, "capacity": 3})
+        return hotel, backend.id
+
+
+def book_many(sandbox, hotel, room, count):
+    for n in range(count):
+        arrival = date.today() + timedelta(days=1 + n % 300)
+        sandbox.book(hotel["code"], room_type=room, rate_plan="BAR", channel="BDC",
+                     arrival=str(arrival), departure=str(arrival + timedelta(days=1)))
+
+
+def push_bodies(sandbox, hotel):
+    bodies = []
+    for message in sandbox.call("GET", "/messages", params={
+            "hotel": hotel["code"], "include_xml": "1", "state": "pending"})["messages"]:
+        fragment = re.sub(r"^<\?xml[^>]*\?>", "", message["xml"])
+        bodies.append((
+            '<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body>'
+            '<OTA_HotelResNotifRQ xmlns="http://www.opentravel.org/OTA/2003/05" Version="1.0" '
+            'EchoToken="%s" TimeStamp="2026-11-24T10:00:00Z"><HotelReservations>%s'
+            '</HotelReservations></OTA_HotelResNotifRQ></soap:Body></soap:Envelope>'
+            % (uuid.uuid4().hex, fragment)).encode())
+    return bodies
+
+
+def bench_webhook(odoo, database, sandbox, server):
+    from odoo.addons.phobs_channel_manager.phobs_api.webhook import sign
+    hotel, backend_id = setup_backend(odoo, database, sandbox, {"PUSH": 200})
+    book_many(sandbox, hotel, "PUSH", PUSHES)
+    bodies = push_bodies(sandbox, hotel)
+    url = "%s/phobs/webhook/%d" % (server.url, backend_id)
+    with httpx.Client(timeout=60) as http:
+        for _ in range(20):  # warm the worker: registry, caches, connections
+            http.get(server.url + "/phobs/health")
+        trivial = []
+        for _ in range(len(bodies)):
+            started = time.perf_counter()
+            assert http.get(server.url + "/phobs/health").status_code == 200
+            trivial.append(time.perf_counter() - started)
+        pushes = []
+        for body in bodies:
+            stamp = str(int(time.time()))
+            started = time.perf_counter()
+            response = http.post(url, content=body, headers={
+                "Content-Type": "text/xml; charset=utf-8", "X-Phobs-Timestamp": stamp,
+                "X-Phobs-Signature": sign("bench-" + hotel["code"], stamp, body)})
+            pushes.append(time.perf_counter() - started)
+            assert response.status_code == 200 and b"Success" in response.content, response.text
+    push_rate, trivial_rate = len(pushes) / sum(pushes), len(trivial) / sum(trivial)
+    print("webhook.throughput: %.1f pushes/s sequential (trivial route %.1f req/s, ratio %.1f%%)"
+          % (push_rate, trivial_rate, 100 * push_rate / trivial_rate))
+    print("webhook.latency_ms: p50 %.1f, p95 %.1f (trivial route p50 %.1f, p95 %.1f), %d pushes"
+          % (1000 * percentile(pushes, 0.5), 1000 * percentile(pushes, 0.95),
+             1000 * percentile(trivial, 0.5), 1000 * percentile(trivial, 0.95), len(pushes)))
+
+
+def bench_frontdesk_latency(odoo, database, sandbox, server):
+    hotel, backend_id = setup_backend(odoo, database, sandbox, {"FD": 10})
+    rpc = xmlrpc.client.ServerProxy(server.url + "/xmlrpc/2/object", allow_none=True)
+    uid = xmlrpc.client.ServerProxy(server.url + "/xmlrpc/2/common").authenticate(
+        database, "admin", "admin", {})
+    call = lambda model, method, *args: rpc.execute_kw(database, uid, "admin", model, method, list(args))  # noqa: E731
+    room_type = call("hotel.room.type", "search", [("phobs_code", "=", "FD")])[0]
+    rooms = call("hotel.room", "search", [("room_categ_id", "=", room_type)])
+    partner = call("res.partner", "create", {"name": "Bench guest"})
+    pricelist = call("product.pricelist", "search", [])[0]
+    latencies = []
+    for n, room in enumerate(rooms[:5]):
+        arrival = date.today() + timedelta(days=40 + 3 * n)
+        reservation = call("hotel.reservation", "create", {
+            "partner_id": partner, "partner_invoice_id": partner, "partner_order_id": partner,
+            "partner_shipping_id": partner, "pricelist_id": pricelist, "adults": 1,
+            "checkin": "%s 14:00:00" % arrival, "checkout": "%s 11:00:00" % (arrival + timedelta(days=1)),
+            "reservation_line": [(0, 0, {"categ_id": room_type, "reserve": [(6, 0, [room])]})]})
+        before = sandbox.availability(hotel["code"], "FD", arrival, arrival)[str(arrival)]
+        started = time.perf_counter()
+        call("hotel.reservation", "confirmed_reservation", [reservation])
+        while sandbox.availability(hotel["code"], "FD", arrival, arrival)[str(arrival)] == before:
+            if time.perf_counter() - started > 60:
+                raise TimeoutError("availability never reached the sandbox")
+            time.sleep(0.01)
+        latencies.append(time.perf_counter() - started)
+    print("frontdesk_to_sandbox.latency_ms: median %.0f, max %.0f over %d bookings "
+          "(confirm RPC included)" % (1000 * statistics.median(latencies), 1000 * max(latencies),
+                                      len(latencies)))
+
+
+def bench_pull(odoo, database, sandbox):
+    from odoo.addons.phobs_channel_manager.services.reservation_sync import (
+        PhobsReservationSyncService)
+    hotel, backend_id = setup_backend(odoo, database, sandbox, {"BIG": 60})
+    book_many(sandbox, hotel, "BIG", PULLED)
+    tracemalloc.start()
+    started = time.perf_counter()
+    with odoo.api.Environment.manage(), odoo.registry(database).cursor() as cr:
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+        backend = env["phobs.backend"].browse(backend_id).with_context(phobs_no_flush_trigger=True)
+        service = PhobsReservationSyncService(env, backend)
+        received = 0
+        while True:
+            result = service.pull()
+            received += result.received
+            if not result.received:
+                break
+    elapsed = time.perf_counter() - started
+    _current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert not sandbox.messages(hotel["code"], "pending")
+    print("pull_1000.time_s: %.1f for %d reservations (%.1f ms each, store + apply + ack)"
+          % (elapsed, received, 1000 * elapsed / max(1, received)))
+    print("pull_1000.peak_python_memory_mb: %.1f (tracemalloc)" % (peak / 2 ** 20))
+
+
+def main(database):
+    odoo = odoo_env(database)
+    sandbox = Sandbox("--page-size", "100").wait_ready()
+    server = OdooServer(database).wait_ready()
+    try:
+        bench_webhook(odoo, database, sandbox, server)
+        bench_frontdesk_latency(odoo, database, sandbox, server)
+        bench_pull(odoo, database, sandbox)
+    finally:
+        server.stop()
+        sandbox.stop()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
