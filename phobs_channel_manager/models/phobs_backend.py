@@ -339,7 +339,7 @@ def _after_commit(cr, func):
 def _flush_in_background(dbname, backend_ids):
     def run():
         try:
-            with odoo.registry(dbname).cursor() as cr:
+            with api.Environment.manage(), odoo.registry(dbname).cursor() as cr:
                 env = api.Environment(cr, SUPERUSER_ID, {})
                 for backend in env["phobs.backend"].browse(backend_ids).exists():
                     PhobsInventoryService(env, backend).flush()
