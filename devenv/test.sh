@@ -15,7 +15,7 @@ DB="${PHOBS_TEST_DB:-phobs_test}"
 LAYERS=("$@")
 [ ${#LAYERS[@]} -gt 0 ] || LAYERS=(unit odoo e2e)
 export PHOBS_TEST_DB="$DB"
-rm -rf "$RESULTS" && mkdir -p "$RESULTS"
+rm -rf "$RESULTS" "$VAR/artifacts/reliability-soak.json" && mkdir -p "$RESULTS"
 status=0
 db_ready=no
 
@@ -45,5 +45,7 @@ for layer in "${LAYERS[@]}"; do
     esac
 done
 
+SOAK="$VAR/artifacts/reliability-soak.json"
+[ -f "$SOAK" ] && echo "reliability soak: $(python -c 'import json,sys; print(json.dumps(json.load(open(sys.argv[1])), sort_keys=True))' "$SOAK")"
 python devenv/test_summary.py "$RESULTS"/*.xml || status=1
 exit $status
