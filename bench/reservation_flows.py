@@ -6,7 +6,7 @@
     at the sandbox (after-commit trigger, no cron);
 (d) a pull of 1,000 reservations: wall time and peak memory of the pulling process.
 
-Usage (make bench does it): python bench/reservation_flows.py DATABASE
+Usage (make bench does it): python bench/reservation_flows.py DATABASE [webhook] [frontdesk] [pull]
 The database must have both addons installed (devenv/testdb.sh); the bench commits into it.
 """
 import json
@@ -173,18 +173,21 @@ def bench_pull(odoo, database, sandbox):
     print("pull_1000.peak_python_memory_mb: %.1f (tracemalloc)" % (peak / 2 ** 20))
 
 
-def main(database):
+def main(database, *only):
     odoo = odoo_env(database)
     sandbox = Sandbox("--page-size", "100").wait_ready()
     server = OdooServer(database).wait_ready()
     try:
-        bench_webhook(odoo, database, sandbox, server)
-        bench_frontdesk_latency(odoo, database, sandbox, server)
-        bench_pull(odoo, database, sandbox)
+        if not only or "webhook" in only:
+            bench_webhook(odoo, database, sandbox, server)
+        if not only or "frontdesk" in only:
+            bench_frontdesk_latency(odoo, database, sandbox, server)
+        if not only or "pull" in only:
+            bench_pull(odoo, database, sandbox)
     finally:
         server.stop()
         sandbox.stop()
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    main(*sys.argv[1:])
