@@ -28,11 +28,32 @@ else
         2>&1 | grep -v "^Running as user 'root'" || true
 fi
 
+# The demo backend talks to this run's sandbox and Phobs pushes to this run's Odoo, whatever
+# ports were chosen.
+psql -h "$PGSOCKET" -p "$PGPORT" -U "$PGROLE" -d "$DB" -qtAc "
+    UPDATE phobs_backend SET base_url = 'http://127.0.0.1:$SANDBOX_PORT',
+                             public_url = 'http://127.0.0.1:$ODOO_PORT'
+     WHERE id = (SELECT res_id FROM ir_model_data
+                  WHERE module = 'phobs_channel_manager' AND name = 'phobs_backend_demo')"
+
 echo "[demo] starting the Phobs sandbox on 127.0.0.1:$SANDBOX_PORT"
 python -m phobs_sandbox --host 127.0.0.1 --port "$SANDBOX_PORT" --db "$VAR/sandbox/demo.sqlite" \
     --config devenv/demo_hotel.json --simulate-every 30 --seed 11 >"$VAR/log/sandbox.log" 2>&1 &
 SANDBOX_PID=$!
 trap 'kill "$SANDBOX_PID" 2>/dev/null || true' EXIT INT TERM
+# A first handful of channel bookings at once, so the first pull (within a minute of Odoo
+# starting) already fills the dashboard; the simulator adds more every 30 seconds.
+python - "$SANDBOX_PORT" <<'SEED' || echo "[demo] could not seed the sandbox; it books on its own"
+import sys, time, httpx
+url = "http://127.0.0.1:%s/_control" % sys.argv[1]
+for _ in range(100):
+    try:
+        httpx.post(url + "/simulate", json={"count": 6, "hotel": "DEMOHOTEL",
+                                            "mix": {"book": 1.0}}, timeout=10).raise_for_status()
+        break
+    except httpx.HTTPError:
+        time.sleep(0.1)
+SEED
 
 cat <<BANNER
 

@@ -3,3 +3,4 @@
 if __name__.startswith("odoo.addons."):
     from . import controllers
     from . import models
+    from . import wizards

@@ -20,7 +20,23 @@ class HotelRoom(models.Model):
         result = super().write(vals)
         if {"phobs_out_of_service", "room_categ_id", "active"} & set(vals):
             (old_types | self.mapped("room_categ_id"))._phobs_mark_horizon_dirty()
+        if {"list_price", "room_categ_id", "phobs_out_of_service", "active"} & set(vals):
+            self._phobs_mark_prices_dirty(old_types | self.mapped("room_categ_id"))
         return result
+
+    def _phobs_mark_prices_dirty(self, room_types):
+        """Rate plans priced by a pricelist price a type by its cheapest room: a room's price or
+        its place among the sellable rooms may move that price."""
+        codes = set(room_types.mapped("phobs_code")) - {False}
+        if not codes:
+            return
+        plans = self.env["phobs.rate.plan"].sudo().search([("price_source", "=", "pricelist")])
+        for plan in plans:
+            sold = codes & set(plan._room_type_code_list())
+            if sold:
+                first, last = plan.backend_id._phobs_horizon()
+                plan.backend_id._phobs_mark_dirty("rates", sorted(sold), first, last,
+                                                  rate_plan_code=plan.code)
 
     def unlink(self):
         room_types = self.mapped("room_categ_id")

@@ -1,6 +1,6 @@
-from datetime import timedelta
-
 from odoo import api, fields, models
+
+ALL_KINDS = ("availability", "restrictions", "rates")
 
 
 class HotelRoomType(models.Model):
@@ -21,22 +21,24 @@ class HotelRoomType(models.Model):
     def create(self, vals):
         room_type = super().create(vals)
         if room_type.phobs_code:
-            room_type._phobs_mark_horizon_dirty()
+            room_type._phobs_mark_horizon_dirty(kinds=ALL_KINDS)
         return room_type
 
     def write(self, vals):
         old_codes = self.mapped("phobs_code")
         result = super().write(vals)
         if "phobs_code" in vals:
-            self._phobs_mark_horizon_dirty(extra_codes=old_codes)
+            self._phobs_mark_horizon_dirty(extra_codes=old_codes, kinds=ALL_KINDS)
         return result
 
-    def _phobs_mark_horizon_dirty(self, extra_codes=()):
-        """A type's whole horizon may change when its rooms or its mapping change."""
-        codes = sorted(set(self.mapped("phobs_code")) | set(extra_codes) - {False})
+    def _phobs_mark_horizon_dirty(self, extra_codes=(), kinds=("availability",)):
+        """A type's whole horizon may change when its rooms or its mapping change; a new
+        mapping also needs the type's rates and restrictions."""
+        codes = sorted((set(self.mapped("phobs_code")) | set(extra_codes)) - {False})
+        if not codes:
+            return
         for backend in self.env["phobs.backend"].sudo().search([]):
-            first = fields.Date.context_today(self)
-            last = fields.Date.to_string(
-                fields.Date.from_string(first) + timedelta(days=backend.horizon_days - 1))
-            backend._phobs_mark_dirty("availability", codes, first, last)
+            first, last = backend._phobs_horizon()
+            for kind in kinds:
+                backend._phobs_mark_dirty(kind, codes, first, last)
 

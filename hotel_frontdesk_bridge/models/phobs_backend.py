@@ -52,6 +52,11 @@ class PhobsBackend(models.Model):
             [("room_categ_id", "=", room_type.id), ("phobs_out_of_service", "=", False)],
             order="name")
 
+    def _phobs_room_type_products(self, room_type_codes):
+        """The products of each type's sellable rooms: a night costs the cheapest of them."""
+        return {room_type.phobs_code: self._phobs_sellable_rooms(room_type).mapped("product_id")
+                for room_type in self._phobs_room_types(room_type_codes)}
+
     def _phobs_placed_stays(self, rooms, arrival, departure, exclude_reservation=None):
         """Stays holding these rooms around the interval: reservations and folios."""
         tz = self._phobs_tz()
@@ -185,7 +190,9 @@ class PhobsBackend(models.Model):
         }
 
     def _phobs_partner(self, binding):
-        Partner = self.env["res.partner"].sudo()
+        # A guest record needs no chatter, followers or notifications of its own creation.
+        Partner = self.env["res.partner"].sudo().with_context(
+            tracking_disable=True, mail_create_nolog=True, mail_create_nosubscribe=True)
         partner = Partner.browse()
         if binding.guest_email:
             partner = Partner.search([("email", "=ilike", binding.guest_email)], limit=1)

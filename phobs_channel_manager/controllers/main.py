@@ -5,12 +5,18 @@ import logging
 from odoo import SUPERUSER_ID, api, http
 from odoo.http import request
 
+from ..phobs_api.throttle import FailureLimiter
 from ..phobs_api.webhook import SIGNATURE_HEADER, TIMESTAMP_HEADER
 from ..phobs_api.xml import DEFAULT_MAX_BYTES
 from ..services.reservation_sync import PhobsReservationSyncService
 
 _logger = logging.getLogger(__name__)
 SOAP_CONTENT_TYPE = "text/xml; charset=utf-8"
+#: Failed authentications a backend's webhook tolerates per minute (per server process) before
+#: it answers 429 without reading the body or touching the database.
+AUTH_FAILURE_LIMIT = 10
+AUTH_FAILURE_WINDOW_SECONDS = 60
+auth_failures = FailureLimiter(AUTH_FAILURE_LIMIT, AUTH_FAILURE_WINDOW_SECONDS)
 
 
 class PhobsController(http.Controller):
@@ -25,6 +31,13 @@ class PhobsController(http.Controller):
                 csrf=False)
     def webhook(self, backend_id, **_params):
         """Phobs pushes OTA_HotelResNotifRQ here; the reply acknowledges what was stored."""
+        retry_after = auth_failures.retry_after(backend_id)
+        if retry_after:
+            _logger.warning("Phobs push for backend %s refused: too many failed "
+                            "authentications, retry in %ss", backend_id, retry_after)
+            response = self._reply(429, b"")
+            response.headers["Retry-After"] = str(retry_after)
+            return response
         httprequest = request.httprequest
         if (httprequest.content_length or 0) > DEFAULT_MAX_BYTES:
             _logger.warning("Refused Phobs push of %s bytes for backend %s",
@@ -42,6 +55,8 @@ class PhobsController(http.Controller):
         reply = PhobsReservationSyncService(env, backend).receive_push(
             body, httprequest.headers.get(TIMESTAMP_HEADER),
             httprequest.headers.get(SIGNATURE_HEADER))
+        if reply.status == 401:
+            auth_failures.record_failure(backend_id)
         return self._reply(reply.status, reply.body)
 
     @staticmethod

@@ -1,3 +1,4 @@
+from . import phobs_dirty_mixin
 from . import phobs_backend
 from . import phobs_channel
 from . import phobs_message
@@ -7,3 +8,9 @@ from . import phobs_conflict
 from . import phobs_api_call
 from . import phobs_outbox
 from . import phobs_ari_state
+from . import phobs_rate_plan
+from . import phobs_rate_price
+from . import phobs_restriction
+from . import product_pricelist_item
+from . import phobs_backend_monitoring
+from . import phobs_error_log

@@ -1,5 +1,8 @@
 from odoo import api, fields, models
 
+from ..phobs_api.ota_codes import code_title, explain, first_code
+from ..services.monitoring import OPERATION_LABELS
+
 
 class PhobsApiCall(models.Model):
     """One HTTP exchange with Phobs, for monitoring: never a body, never a credential."""
@@ -7,6 +10,7 @@ class PhobsApiCall(models.Model):
     _name = "phobs.api.call"
     _description = "Phobs API Call"
     _order = "id desc"
+    _rec_name = "operation"
 
     backend_id = fields.Many2one("phobs.backend", required=True, ondelete="cascade", index=True)
     company_id = fields.Many2one(related="backend_id.company_id", store=True, readonly=True)
@@ -14,6 +18,11 @@ class PhobsApiCall(models.Model):
     path = fields.Char()
     http_status = fields.Integer()
     ota_codes = fields.Char(string="OTA Codes")
+    ota_code = fields.Char(string="OTA Code", compute="_compute_ota_code", store=True, index=True,
+                           help="The first OTA code of the reply, for reports by code.")
+    ota_code_title = fields.Char(string="Code meaning", compute="_compute_explanation")
+    explanation = fields.Char(compute="_compute_explanation")
+    operation_label = fields.Char(string="Operation name", compute="_compute_explanation")
     success = fields.Boolean(index=True)
     error = fields.Char()
     duration_ms = fields.Float(string="Duration (ms)", group_operator="avg")
@@ -21,6 +30,18 @@ class PhobsApiCall(models.Model):
     bytes_sent = fields.Integer()
     bytes_received = fields.Integer()
     echo_token = fields.Char()
+
+    @api.depends("ota_codes")
+    def _compute_ota_code(self):
+        for call in self:
+            call.ota_code = first_code(call.ota_codes) or False
+
+    def _compute_explanation(self):
+        for call in self:
+            call.ota_code_title = code_title(call.ota_code) or False
+            call.operation_label = OPERATION_LABELS.get(call.operation, call.operation)
+            call.explanation = (explain(call.ota_code, http_status=call.http_status,
+                                        error=call.error) or False) if not call.success else False
 
     @api.model
     def _record(self, backend, exchange):

@@ -4,8 +4,9 @@ from odoo import api, fields, models
 class PhobsAriState(models.Model):
     """What Phobs last accepted, per day: the base that outbound updates are diffed against.
 
-    ``value`` is text: an integer for availability, a decimal string for a rate, a compact
-    ``key=value`` list for restrictions, so equal values compare equal as strings.
+    ``value`` is the canonical text of :mod:`phobs_api.ari`: an integer for availability, amount
+    and currency for a rate, all five restrictions as ``key=value`` pairs, so equal values
+    compare equal as strings.
     """
 
     _name = "phobs.ari.state"
@@ -27,23 +28,28 @@ class PhobsAriState(models.Model):
     ]
 
     @api.model
-    def _accepted(self, backend, kind, codes, date_from, date_to, rate_plan_code=""):
-        """``{(room_type_code, day): value}`` for the range."""
+    def _accepted_values(self, backend, kind, pairs, date_from, date_to):
+        """``{(room_type_code, rate_plan_code, day): value}`` for these (room type, rate plan)
+        pairs in the range."""
+        pairs = sorted({(code, plan or "") for code, plan in pairs})
+        if not pairs:
+            return {}
         self.env.cr.execute("""
-            SELECT room_type_code, day, value FROM phobs_ari_state
-             WHERE backend_id = %s AND kind = %s AND rate_plan_code = %s
-               AND room_type_code IN %s AND day BETWEEN %s AND %s
-        """, (backend.id, kind, rate_plan_code or "", tuple(codes) or ("",), date_from, date_to))
-        return {(code, fields.Date.from_string(day) if isinstance(day, str) else day): value
-                for code, day, value in self.env.cr.fetchall()}
+            SELECT room_type_code, rate_plan_code, day, value FROM phobs_ari_state
+             WHERE backend_id = %s AND kind = %s AND (room_type_code, rate_plan_code) IN %s
+               AND day BETWEEN %s AND %s
+        """, (backend.id, kind, tuple(pairs), date_from, date_to))
+        return {(code, plan, fields.Date.from_string(day) if isinstance(day, str) else day): value
+                for code, plan, day, value in self.env.cr.fetchall()}
 
     @api.model
-    def _store(self, backend, kind, values, rate_plan_code=""):
-        """Upserts accepted ``{(room_type_code, day): value}`` in one statement per batch."""
+    def _store_values(self, backend, kind, values):
+        """Upserts accepted ``{(room_type_code, rate_plan_code, day): value}``, one statement
+        per thousand days."""
         if not values:
             return
-        rows = [(backend.id, kind, code, rate_plan_code or "", day, value)
-                for (code, day), value in values.items()]
+        rows = [(backend.id, kind, code, plan or "", day, value)
+                for (code, plan, day), value in values.items()]
         for start in range(0, len(rows), 1000):
             chunk = rows[start:start + 1000]
             self.env.cr.execute("""

@@ -8,6 +8,7 @@ from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import config
 
+from ..phobs_api.errors import PhobsError
 from ..services.channel_manager import PhobsChannelManagerService
 from ..services.credential_vault import (
     CredentialVault,
@@ -22,6 +23,7 @@ from ..services.reservation_sync import PhobsReservationSyncService
 _logger = logging.getLogger(__name__)
 
 MANAGER = "phobs_channel_manager.group_phobs_manager"
+PULL_SLACK = timedelta(seconds=20)
 SECRET_FIELDS = ("client_secret", "password", "webhook_secret")
 
 
@@ -93,6 +95,10 @@ class PhobsBackend(models.Model):
                            "when that makes room for a new channel booking.")
     last_connection_ok = fields.Boolean(readonly=True, copy=False)
     last_connection_message = fields.Char(readonly=True, copy=False)
+    rate_plan_ids = fields.One2many("phobs.rate.plan", "backend_id", string="Rate Plans")
+    last_full_resync_at = fields.Datetime(
+        string="Last full resync", readonly=True, copy=False,
+        help="When every availability, rate and restriction of the horizon was last sent.")
 
     _sql_constraints = [
         ("hotel_code_company_unique", "unique(hotel_code, company_id)",
@@ -226,6 +232,21 @@ class PhobsBackend(models.Model):
             "%d day(s) changed, %d range(s) in %d request(s), %d failed.") % (
             result.days_changed, result.runs_sent, result.requests, result.failed_batches))
 
+    def action_full_resync(self):
+        """Sends the whole horizon again, whatever Phobs last accepted."""
+        self.ensure_one()
+        result = PhobsInventoryService(self.env, self).full_resync()
+        return self._phobs_notify(_("Full resync"), _(
+            "%d day(s) sent as %d range(s) in %d request(s), %d failed.") % (
+            result.days_changed, result.runs_sent, result.requests, result.failed_batches))
+
+    def action_open_audit(self):
+        """The drift audit of this backend: where Phobs may not hold what Odoo computes."""
+        self.ensure_one()
+        audit = self.env["phobs.ari.audit"].create({"backend_id": self.id})
+        audit.action_run()
+        return audit._phobs_reopen()
+
     def _phobs_notify(self, title, message):
         """Posts the outcome on the backend's chatter and reloads the form."""
         self.message_post(body="%s: %s" % (title, message))
@@ -239,11 +260,18 @@ class PhobsBackend(models.Model):
         now = datetime.utcnow()
         for backend in self.sudo().search([]):
             last = fields.Datetime.from_string(backend.last_pull_at) if backend.last_pull_at else None
-            if last and last + timedelta(minutes=backend.pull_interval_minutes) > now:
+            # The cron ticks every minute and a pull stamps its end: a few seconds of slack
+            # keep a one-minute interval from skipping every other tick.
+            if last and last + timedelta(minutes=backend.pull_interval_minutes) > now + PULL_SLACK:
                 continue
             try:
                 PhobsReservationSyncService(self.env, backend.with_context(
                     phobs_no_flush_trigger=True)).pull()
+            except PhobsError as err:
+                # Phobs refused or failed: what was stored before is committed already, and
+                # the calls and alerts the monitoring recorded about the failure must stay.
+                self.env.cr.commit()
+                _logger.warning("Phobs pull failed for backend %s: %s", backend.name, err)
             except Exception:
                 self.env.cr.rollback()
                 _logger.exception("Phobs pull failed for backend %s", backend.name)
@@ -258,18 +286,49 @@ class PhobsBackend(models.Model):
                 self.env.cr.rollback()
                 _logger.exception("Phobs outbox flush failed for backend %s", backend.name)
 
+    @api.model
+    def _cron_full_resync(self):
+        """Daily: everything in the horizon again, so whatever drifted at Phobs is repaired."""
+        for backend in self.sudo().search([]):
+            try:
+                PhobsInventoryService(self.env, backend).full_resync()
+                self.env.cr.commit()
+            except Exception:
+                self.env.cr.rollback()
+                _logger.exception("Phobs full resync failed for backend %s", backend.name)
+
     # Outbox ----------------------------------------------------------------------------
 
-    def _phobs_mark_dirty(self, kind, room_type_codes, date_from, date_to, rate_plan_code=False):
-        """Records, in the caller's transaction, that these days may differ at Phobs."""
+    def _phobs_mark_dirty(self, kind, room_type_codes, date_from, date_to, rate_plan_code=False,
+                          force=False):
+        """Records, in the caller's transaction, that these days may differ at Phobs.
+
+        For rates and restrictions, no ``rate_plan_code`` means every plan selling the room
+        type: one row per plan, so that a failure (an unknown rate plan) names its plan.
+        ``force`` sends the days even where Phobs already accepted the same value.
+        """
         Outbox = self.env["phobs.outbox"].sudo()
         for backend in self:
             for code in room_type_codes:
-                Outbox.create({
-                    "backend_id": backend.id, "kind": kind, "room_type_code": code,
-                    "rate_plan_code": rate_plan_code, "date_from": date_from, "date_to": date_to,
-                })
+                for plan_code in backend._phobs_plan_codes(kind, code, rate_plan_code):
+                    Outbox.create({
+                        "backend_id": backend.id, "kind": kind, "room_type_code": code,
+                        "rate_plan_code": plan_code, "date_from": date_from,
+                        "date_to": date_to, "force": force,
+                    })
         self._phobs_trigger_flush_after_commit()
+
+    def _phobs_plan_codes(self, kind, room_type_code, rate_plan_code=False):
+        if kind not in ("rates", "restrictions") or rate_plan_code:
+            return [rate_plan_code]
+        plans = self.env["phobs.rate.plan"].sudo().search([("backend_id", "=", self.id)])
+        return [plan.code for plan in plans if room_type_code in plan._room_type_code_list()]
+
+    def _phobs_horizon(self):
+        """``(first, last)`` hotel-local days that availability, rates and restrictions cover."""
+        self.ensure_one()
+        today = fields.Date.from_string(fields.Date.context_today(self))
+        return today, today + timedelta(days=self.horizon_days - 1)
 
     def _phobs_queue_upload(self, pms_ref, res_status, phobs_reservation=None):
         Outbox = self.env["phobs.outbox"].sudo()
@@ -312,6 +371,12 @@ class PhobsBackend(models.Model):
         raise NotImplementedError(
             "No PMS bridge computes availability for the Phobs channel manager: "
             "install hotel_frontdesk_bridge or another bridge.")
+
+    def _phobs_room_type_products(self, room_type_codes):
+        """``{code: product.product recordset}``: the products whose pricelist price is the
+        nightly price of a room type (rate plans priced by a pricelist)."""
+        raise NotImplementedError(
+            "No PMS bridge maps room types to products: install hotel_frontdesk_bridge.")
 
     def _phobs_export_reservation(self, outbox_row):
         """The :class:`phobs_api.records.Reservation` to upload for an outbox row, or None."""

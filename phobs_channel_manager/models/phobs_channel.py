@@ -1,5 +1,10 @@
 from odoo import api, fields, models
 
+from ..services.monitoring import PhobsMonitoringService, format_rate
+
+STATUSES = [("green", "Healthy"), ("amber", "Degraded"), ("red", "Failing"),
+            ("none", "No recent traffic")]
+
 
 class PhobsChannel(models.Model):
     """An online travel agency Phobs distributes the hotel to (Booking.com, Expedia, ...).
@@ -24,6 +29,21 @@ class PhobsChannel(models.Model):
     sync_rates = fields.Boolean(default=True)
     color = fields.Integer()
     reservation_count = fields.Integer(compute="_compute_reservation_count")
+    status = fields.Selection(
+        STATUSES, compute="_compute_traffic",
+        help="From the last 7 days of this channel's reservation messages: red when the latest "
+             "failed or fewer than 80% went through, amber when some failed or a booking waits "
+             "in an open conflict.")
+    status_message = fields.Char(compute="_compute_traffic")
+    success_rate = fields.Float(compute="_compute_traffic", string="Success rate (%)",
+                                digits=(5, 1))
+    last_error = fields.Char(compute="_compute_traffic")
+    open_conflict_count = fields.Integer(compute="_compute_traffic", string="Open conflicts")
+    reservations_today = fields.Integer(compute="_compute_traffic", string="Bookings today")
+    reservations_week = fields.Integer(compute="_compute_traffic", string="Bookings 7 days")
+    currency_id = fields.Many2one("res.currency", compute="_compute_traffic")
+    revenue_today = fields.Monetary(compute="_compute_traffic", string="Revenue today")
+    revenue_week = fields.Monetary(compute="_compute_traffic", string="Revenue 7 days")
 
     _sql_constraints = [
         ("code_unique", "unique(code)", "Each channel code can be used once."),
@@ -35,6 +55,41 @@ class PhobsChannel(models.Model):
         counts = {group["channel_id"][0]: group["channel_id_count"] for group in groups}
         for channel in self:
             channel.reservation_count = counts.get(channel.id, 0)
+
+    def _compute_traffic(self):
+        figures = PhobsMonitoringService.channel_figures(self.env, [c.id for c in self if c.id])
+        currency = self.env.user.company_id.currency_id
+        for channel in self:
+            data = figures.get(channel.id) or {"status": "none", "health": None,
+                                               "open_conflicts": 0, "reservations": {}}
+            health = data["health"] or {}
+            bookings = data["reservations"]
+            channel.status = data["status"]
+            channel.success_rate = health.get("success_rate") or 0.0
+            channel.last_error = health.get("last_error") or False
+            channel.open_conflict_count = data["open_conflicts"]
+            channel.reservations_today = bookings.get("today", 0)
+            channel.reservations_week = bookings.get("week", 0)
+            channel.currency_id = currency
+            channel.revenue_today = bookings.get("revenue_today", 0.0)
+            channel.revenue_week = bookings.get("revenue_week", 0.0)
+            channel.status_message = self._status_message(data)
+
+    @staticmethod
+    def _status_message(data):
+        health = data["health"]
+        parts = []
+        if health:
+            parts.append("%d of %d messages went through in 7 days (%s)" % (
+                health["total"] - health["failed"], health["total"],
+                format_rate(health["success_rate"])))
+            if not health["last_ok"]:
+                parts.append("the latest failed")
+        else:
+            parts.append("No reservation messages in 7 days")
+        if data["open_conflicts"]:
+            parts.append("%d open conflict(s)" % data["open_conflicts"])
+        return "; ".join(parts)
 
     @api.model
     def _find_or_create(self, code, name=None):

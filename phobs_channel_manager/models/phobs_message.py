@@ -14,6 +14,10 @@ class PhobsMessage(models.Model):
     _order = "id desc"
 
     backend_id = fields.Many2one("phobs.backend", required=True, ondelete="cascade", index=True)
+    company_id = fields.Many2one(related="backend_id.company_id", store=True, readonly=True)
+    channel_id = fields.Many2one(
+        "phobs.channel", index=True, readonly=True,
+        help="The OTA the reservation came from, when the message said so.")
     direction = fields.Selection([("in", "Inbound"), ("out", "Outbound")], required=True)
     source = fields.Selection(
         [("pull", "Pull"), ("push", "Push (webhook)"), ("upload", "Front-desk upload")],

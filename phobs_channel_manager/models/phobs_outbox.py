@@ -18,6 +18,7 @@ class PhobsOutbox(models.Model):
     _order = "next_attempt_at, id"
 
     backend_id = fields.Many2one("phobs.backend", required=True, ondelete="cascade", index=True)
+    company_id = fields.Many2one(related="backend_id.company_id", store=True, readonly=True)
     kind = fields.Selection(KINDS, required=True, index=True)
     room_type_code = fields.Char()
     rate_plan_code = fields.Char()
@@ -26,6 +27,9 @@ class PhobsOutbox(models.Model):
     phobs_reservation_id = fields.Many2one("phobs.reservation", ondelete="cascade")
     res_status = fields.Char(help="Commit, Modify or Cancel, for reservation uploads.")
     pms_ref = fields.Char(help="The front-desk record an upload describes (model,id).")
+    force = fields.Boolean(
+        help="Send these days even where Phobs already accepted the same value (full resync, "
+             "audit corrections).")
     state = fields.Selection(
         [("pending", "Pending"), ("done", "Sent"), ("dead", "Dead letter")],
         required=True, default="pending", index=True)

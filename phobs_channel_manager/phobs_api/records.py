@@ -196,7 +196,10 @@ class AvailabilityRun:
 
 @dataclass(frozen=True)
 class RestrictionRun:
-    """Restrictions for ``start``..``end`` (inclusive); ``None`` leaves a restriction unchanged."""
+    """Restrictions for ``start``..``end`` (inclusive); ``None`` leaves a restriction unchanged.
+
+    ``min_los=1`` lifts a minimum stay; ``max_los=0`` lifts a maximum (sent as ``RemoveMaxLOS``).
+    """
 
     room_type_code: str
     rate_plan_code: str | None

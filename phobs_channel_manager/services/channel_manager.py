@@ -32,13 +32,29 @@ class PhobsChannelManagerService:
 
     @contextlib.contextmanager
     def client(self):
-        """A connected client whose every exchange is recorded by the monitoring service."""
+        """A connected client whose every exchange is recorded by the monitoring service.
+
+        When the session ends (normally or with a Phobs error) the monitoring checks whether
+        the calls it recorded call for an alert.
+        """
         monitoring = PhobsMonitoringService(self.env, self.backend)
         client = PhobsClient(self.client_config(), on_exchange=monitoring.record_exchange)
         try:
             yield client
+        except PhobsError:
+            self._check_alerts(monitoring)
+            raise
+        else:
+            self._check_alerts(monitoring)
         finally:
             client.close()
+
+    @staticmethod
+    def _check_alerts(monitoring):
+        try:
+            monitoring.check_alerts()
+        except Exception:  # an alert must never turn a sync into a failure
+            _logger.exception("Phobs alert check failed")
 
     def check_connection(self):
         """(ok, message) in words a receptionist can act on; never raises for Phobs errors."""

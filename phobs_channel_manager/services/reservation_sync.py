@@ -259,12 +259,12 @@ class PhobsReservationSyncService:
             ("backend_id", "=", self.backend.id), ("external_id", "=", reservation.reservation_id)])
         if binding and _is_older(values["version_at"], binding.version_at):
             message.write({"state": "ignored", "phobs_reservation_id": binding.id,
-                           "pms_ref": binding.pms_ref})
+                           "channel_id": binding.channel_id.id, "pms_ref": binding.pms_ref})
             return IngestOutcome(key, reservation.reservation_id, True, binding.pms_ref or "")
 
         previous_ranges = binding._stay_ranges() if binding else []
         binding = self._upsert_binding(binding, values)
-        message.phobs_reservation_id = binding
+        message.write({"phobs_reservation_id": binding.id, "channel_id": binding.channel_id.id})
         if values["status"] == ResStatus.CANCEL.value and not previous_ranges:
             binding.write({"sync_state": "orphan"})
             self._open_unknown_cancel_conflict(binding)
@@ -293,7 +293,9 @@ class PhobsReservationSyncService:
             binding.write(values)
             return binding
         values["backend_id"] = self.backend.id
-        return self.env["phobs.reservation"].sudo().create(values)
+        # Status changes stay tracked on the binding; its creation needs no chatter message.
+        return self.env["phobs.reservation"].sudo().with_context(
+            mail_create_nolog=True, mail_create_nosubscribe=True).create(values)
 
     def _apply(self, binding):
         result = self.backend._phobs_apply_reservation(binding) or {}
@@ -345,16 +347,22 @@ class PhobsReservationSyncService:
     def _store_failure(self, reservation, source, key, err):
         problem = "%s: %s" % (type(err).__name__, err)
         self._write_failed_message(source, key, reservation.reservation_id, problem,
-                                   getattr(reservation, "source_xml", None))
+                                   getattr(reservation, "source_xml", None),
+                                   channel_code=reservation.channel_code)
         return IngestOutcome(key, reservation.reservation_id, False, error=problem)
 
-    def _write_failed_message(self, source, key, reservation_id, problem, body):
+    def _write_failed_message(self, source, key, reservation_id, problem, body,
+                              channel_code=None):
         Message = self.env["phobs.message"].sudo()
         with self.env.cr.savepoint():
             message = Message.search([("backend_id", "=", self.backend.id),
                                       ("direction", "=", "in"), ("message_id", "=", key)])
             values = {"state": "failed", "error": problem, "body": _text(body),
                       "reservation_external_id": reservation_id or False}
+            if channel_code:
+                # Known channels only: a failed delivery does not create one.
+                values["channel_id"] = self.env["phobs.channel"].sudo().with_context(
+                    active_test=False).search([("code", "=", channel_code)], limit=1).id
             if message.state in ("processed", "ignored"):
                 return
             if message:

@@ -25,12 +25,13 @@ class OdooRpc:
             raise LookupError(xmlid)
         return rows[0]["res_id"]
 
-    def ensure_user(self, login, password, group_xmlids, name=None):
-        """The user with exactly these groups (created once, password reset every time)."""
+    def ensure_user(self, login, password, group_xmlids, name=None, **extra):
+        """The user with exactly these groups (created once, password reset every time).
+        ``extra``: other values such as ``email`` (needed to post in the chatter)."""
         group_ids = [self.ref(xmlid) for xmlid in group_xmlids]
         found = self.call("res.users", "search", [("login", "=", login)])
-        values = {"name": name or login, "login": login, "password": password,
-                  "groups_id": [(6, 0, group_ids)]}
+        values = dict(extra, name=name or login, login=login, password=password,
+                      groups_id=[(6, 0, group_ids)])
         if found:
             self.call("res.users", "write", found, values)
             return found[0]

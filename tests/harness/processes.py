@@ -74,8 +74,22 @@ class OdooServer(ManagedProcess):
             "--workers", str(workers), "--max-cron-threads", "0", "--log-level", "info",
             *extra_args,
         ]
-        super().__init__("odoo", argv, VAR / "log" / ("odoo-%s-%d.log" % (database, self.port)))
+        log_path = VAR / "log" / ("odoo-%s-%d.log" % (database, self.port))
+        self._log_start = log_path.stat().st_size if log_path.exists() else 0
+        super().__init__("odoo", argv, log_path)
 
     def wait_ready(self, timeout=120.0):
-        wait_http(self.url + "/web/login", timeout, self.process)
+        """Until the database's registry is loaded and the login page answers.
+
+        Odoo 11 serves HTTP while it is still preloading the registry; a request in that window
+        imports addons concurrently with the preload and can break both, so the first request
+        waits for the log to say the modules are loaded."""
+        deadline = time.monotonic() + timeout
+        while b"Modules loaded." not in self.log_path.read_bytes()[self._log_start:]:
+            if self.process.poll() is not None:
+                raise RuntimeError("odoo exited with %s while loading" % self.process.returncode)
+            if time.monotonic() > deadline:
+                raise TimeoutError("odoo did not load %s within %ss" % (self.database, timeout))
+            time.sleep(0.2)
+        wait_http(self.url + "/web/login", max(1.0, deadline - time.monotonic()), self.process)
         return self

@@ -16,6 +16,8 @@ from harness.sandbox import shared_sandbox
 
 class PhobsCase(BaseCase):
     room_types = {"SGL": 1, "DBL": 2}
+    #: The sandbox hotel's rate plans (sandbox format); None: BAR for every room type.
+    sandbox_rate_plans = None
 
     def setUp(self):
         super().setUp()
@@ -28,7 +30,7 @@ class PhobsCase(BaseCase):
         self.addCleanup(self.env.reset)
         self.odoo_url = serve_odoo(get_db_name())
         self.sandbox = shared_sandbox()
-        self.hotel = self.sandbox.new_hotel(self.room_types)
+        self.hotel = self.sandbox.new_hotel(self.room_types, rate_plans=self.sandbox_rate_plans)
         self.env.user.company_id.partner_id.tz = "UTC"
         self.backend = self.env["phobs.backend"].create({
             "name": "Test %s" % self.hotel["code"],

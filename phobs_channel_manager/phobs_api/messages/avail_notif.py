@@ -30,6 +30,8 @@ InventoryRun = Union[AvailabilityRun, RestrictionRun]
 
 _LOS_FIELDS = {"SetMinLOS": "min_los", "MinLOS": "min_los",
                "SetMaxLOS": "max_los", "MaxLOS": "max_los"}
+#: Removing a length of stay reads back as its neutral value: no minimum is 1, no maximum is 0.
+_LOS_REMOVED = {"RemoveMinLOS": ("min_los", 1), "RemoveMaxLOS": ("max_los", 0)}
 _RESTRICTION_FIELDS = {"Arrival": "closed_to_arrival", "Departure": "closed_to_departure",
                        None: "stop_sell", "Master": "stop_sell"}
 _STATUS = {"Close": True, "Open": False}
@@ -74,6 +76,9 @@ def _add_availability(container: etree._Element, run: AvailabilityRun) -> None:
 def _add_restrictions(container: etree._Element, run: RestrictionRun) -> None:
     lengths = [(kind, value) for kind, value in (("SetMinLOS", run.min_los),
                                                  ("SetMaxLOS", run.max_los)) if value is not None]
+    # max_los 0 means "no maximum": OTA has no SetMaxLOS for that, it removes the maximum.
+    lengths = [("RemoveMaxLOS", None) if (kind, value) == ("SetMaxLOS", 0) else (kind, value)
+               for kind, value in lengths]
     statuses = [(restriction, flag) for restriction, flag in (
         ("Arrival", run.closed_to_arrival),
         ("Departure", run.closed_to_departure),
@@ -89,8 +94,8 @@ def _add_restrictions(container: etree._Element, run: RestrictionRun) -> None:
         if index == 0 and lengths:
             los = sub(message, "LengthsOfStay")
             for kind, value in lengths:
-                sub(los, "LengthOfStay",
-                    {"MinMaxMessageType": kind, "Time": value, "TimeUnit": "Day"})
+                sub(los, "LengthOfStay", {"MinMaxMessageType": kind, "Time": value,
+                                          "TimeUnit": "Day" if value is not None else None})
         if index < len(statuses):
             restriction, flag = statuses[index]
             sub(message, "RestrictionStatus",
@@ -123,6 +128,10 @@ def parse_hotel_avail_notif_rq(message: Message) -> AvailNotif:
 def _restriction_changes(el: etree._Element, where: str) -> dict:
     changes = {}
     for los in descendants(el, "LengthsOfStay/LengthOfStay"):
+        removed = _LOS_REMOVED.get(los.get("MinMaxMessageType"))
+        if removed:
+            changes[removed[0]] = removed[1]
+            continue
         field = _LOS_FIELDS.get(los.get("MinMaxMessageType"))
         if field:
             changes[field] = parse_int(los.get("Time"), f"{where}: LengthOfStay Time")

@@ -1,0 +1,35 @@
+from odoo import fields, models
+
+
+class PhobsRatePrice(models.Model):
+    """The nightly price of one room type in a rate plan over a date range (both inclusive).
+
+    Ranges may overlap: on a day several entries cover, the latest entry wins, so a season can
+    be entered first and its special days afterwards. Entries for a room type the plan does not
+    sell are kept but not sent.
+    """
+
+    _name = "phobs.rate.price"
+    _inherit = ["phobs.dirty.mixin"]
+    _description = "Phobs Rate Plan Price"
+    _order = "rate_plan_id, room_type_code, date_from, id"
+
+    rate_plan_id = fields.Many2one("phobs.rate.plan", required=True, ondelete="cascade",
+                                   index=True)
+    backend_id = fields.Many2one(related="rate_plan_id.backend_id", store=True, readonly=True)
+    room_type_code = fields.Char(required=True)
+    date_from = fields.Date(required=True)
+    date_to = fields.Date(required=True, help="Inclusive.")
+    currency_id = fields.Many2one(related="rate_plan_id.currency_id", readonly=True)
+    amount = fields.Monetary(required=True, help="Price of one night, taxes included.")
+
+    _sql_constraints = [
+        ("dates_ordered", "CHECK(date_from <= date_to)", "A price range ends after it starts."),
+        ("amount_positive", "CHECK(amount >= 0)", "A price cannot be negative."),
+    ]
+
+    def _phobs_mark_dirty(self):
+        for price in self:
+            price.backend_id._phobs_mark_dirty(
+                "rates", [price.room_type_code], price.date_from, price.date_to,
+                rate_plan_code=price.rate_plan_id.code)

@@ -1,0 +1,3 @@
+from . import phobs_restriction_wizard
+from . import phobs_ari_audit
+from . import phobs_ari_audit_line
