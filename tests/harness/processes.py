@@ -85,11 +85,18 @@ class OdooServer(ManagedProcess):
         imports addons concurrently with the preload and can break both, so the first request
         waits for the log to say the modules are loaded."""
         deadline = time.monotonic() + timeout
-        while b"Modules loaded." not in self.log_path.read_bytes()[self._log_start:]:
-            if self.process.poll() is not None:
-                raise RuntimeError("odoo exited with %s while loading" % self.process.returncode)
-            if time.monotonic() > deadline:
-                raise TimeoutError("odoo did not load %s within %ss" % (self.database, timeout))
-            time.sleep(0.2)
-        wait_http(self.url + "/web/login", max(1.0, deadline - time.monotonic()), self.process)
+        try:
+            while b"Modules loaded." not in self.log_path.read_bytes()[self._log_start:]:
+                if self.process.poll() is not None:
+                    raise RuntimeError("odoo exited with %s while loading"
+                                       % self.process.returncode)
+                if time.monotonic() > deadline:
+                    raise TimeoutError("odoo did not load %s within %ss"
+                                       % (self.database, timeout))
+                time.sleep(0.2)
+            wait_http(self.url + "/web/login", max(1.0, deadline - time.monotonic()),
+                      self.process)
+        except Exception:
+            self.stop()  # a server that never got ready is nobody's to stop later
+            raise
         return self
