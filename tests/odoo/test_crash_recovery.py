@@ -41,19 +41,25 @@ def _committed(database, backend_id):
                     [("phobs_reservation_id.backend_id", "=", backend_id)]))
 
 
-def test_kill_between_store_and_acknowledge_loses_nothing(database):
+def _committed_hotel_with_bookings(database, prefix, bookings, channel, nights):
+    """A sandbox hotel, its backend and rooms committed by a worker, and channel bookings."""
     sandbox = shared_sandbox()
-    room = "K" + uuid.uuid4().hex[:6].upper()
+    room = prefix + uuid.uuid4().hex[:6].upper()
     hotel = sandbox.new_hotel({room: 5})
     setup = _worker(database, "setup", hotel["code"], hotel["credentials"]["client_id"],
                     hotel["credentials"]["client_secret"], sandbox.url, room)
     out, err = setup.communicate(timeout=120)
     assert setup.returncode == 0, err
     backend_id = json.loads(out.strip().splitlines()[-1])["backend_id"]
-    for n in range(4):
-        arrival = date.today() + timedelta(days=3 + n)
-        sandbox.book(hotel["code"], room_type=room, rate_plan="BAR", channel="BDC",
-                     arrival=str(arrival), departure=str(arrival + timedelta(days=2)))
+    for n in range(bookings):
+        arrival = date.today() + timedelta(days=2 + n)
+        sandbox.book(hotel["code"], room_type=room, rate_plan="BAR", channel=channel,
+                     arrival=str(arrival), departure=str(arrival + timedelta(days=nights)))
+    return sandbox, hotel, backend_id
+
+
+def test_kill_between_store_and_acknowledge_loses_nothing(database):
+    sandbox, hotel, backend_id = _committed_hotel_with_bookings(database, "K", 4, "BDC", nights=2)
     sandbox.call("POST", "/faults", json={"rules": [
         {"kind": "latency", "operation": "OTA_NotifReportRQ", "latency_ms": 120000, "count": 1}]})
     try:
@@ -83,18 +89,7 @@ def test_kill_between_store_and_acknowledge_loses_nothing(database):
 
 
 def test_two_workers_pulling_at_once_store_each_reservation_once(database):
-    sandbox = shared_sandbox()
-    room = "W" + uuid.uuid4().hex[:6].upper()
-    hotel = sandbox.new_hotel({room: 5})
-    setup = _worker(database, "setup", hotel["code"], hotel["credentials"]["client_id"],
-                    hotel["credentials"]["client_secret"], sandbox.url, room)
-    out, err = setup.communicate(timeout=120)
-    assert setup.returncode == 0, err
-    backend_id = json.loads(out.strip().splitlines()[-1])["backend_id"]
-    for n in range(5):
-        arrival = date.today() + timedelta(days=2 + n)
-        sandbox.book(hotel["code"], room_type=room, rate_plan="BAR", channel="EXP",
-                     arrival=str(arrival), departure=str(arrival + timedelta(days=1)))
+    sandbox, hotel, backend_id = _committed_hotel_with_bookings(database, "W", 5, "EXP", nights=1)
     # Slow replies keep the first pull inside its lock while the second one starts.
     sandbox.call("POST", "/faults", json={"rules": [
         {"kind": "latency", "operation": "OTA_ReadRQ", "latency_ms": 1500, "count": 2}]})
