@@ -1,4 +1,5 @@
 from . import phobs_dirty_mixin
+from . import phobs_plan_range_mixin
 from . import phobs_backend
 from . import phobs_channel
 from . import phobs_message

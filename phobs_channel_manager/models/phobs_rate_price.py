@@ -10,16 +10,10 @@ class PhobsRatePrice(models.Model):
     """
 
     _name = "phobs.rate.price"
-    _inherit = ["phobs.dirty.mixin"]
+    _inherit = ["phobs.plan.range.mixin", "phobs.dirty.mixin"]
     _description = "Phobs Rate Plan Price"
     _order = "rate_plan_id, room_type_code, date_from, id"
 
-    rate_plan_id = fields.Many2one("phobs.rate.plan", required=True, ondelete="cascade",
-                                   index=True)
-    backend_id = fields.Many2one(related="rate_plan_id.backend_id", store=True, readonly=True)
-    room_type_code = fields.Char(required=True)
-    date_from = fields.Date(required=True)
-    date_to = fields.Date(required=True, help="Inclusive.")
     currency_id = fields.Many2one(related="rate_plan_id.currency_id", readonly=True)
     amount = fields.Monetary(required=True, help="Price of one night, taxes included.")
 

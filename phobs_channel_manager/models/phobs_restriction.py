@@ -18,16 +18,10 @@ class PhobsRestriction(models.Model):
     """
 
     _name = "phobs.restriction"
-    _inherit = ["phobs.dirty.mixin"]
+    _inherit = ["phobs.plan.range.mixin", "phobs.dirty.mixin"]
     _description = "Phobs Restriction"
     _order = "rate_plan_id, room_type_code, date_from"
 
-    rate_plan_id = fields.Many2one("phobs.rate.plan", required=True, ondelete="cascade",
-                                   index=True)
-    backend_id = fields.Many2one(related="rate_plan_id.backend_id", store=True, readonly=True)
-    room_type_code = fields.Char(required=True)
-    date_from = fields.Date(required=True)
-    date_to = fields.Date(required=True, help="Inclusive.")
     min_los = fields.Integer(string="Min. stay", default=1, help="Nights; 1: no minimum.")
     max_los = fields.Integer(string="Max. stay", default=0, help="Nights; 0: no maximum.")
     closed_to_arrival = fields.Boolean()
