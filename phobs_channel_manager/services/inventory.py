@@ -37,6 +37,10 @@ class FlushResult:
     kinds: dict = field(default_factory=dict)
 
 
+# Separates our advisory-lock keys from other users of pg_advisory_lock ("PHOF").
+_FLUSH_LOCK_NAMESPACE = 0x50484F46
+
+
 class PhobsInventoryService:
     def __init__(self, env, backend):
         backend.ensure_one()
@@ -52,6 +56,8 @@ class PhobsInventoryService:
         """
         Outbox = self.env["phobs.outbox"].sudo()
         result = FlushResult()
+        if not self._try_flush_lock():
+            return result  # another worker is flushing this backend; the cron takes what is left
         uploads = Outbox._claim(self.backend, ["reservation"])
         ari_rows = Outbox._claim(self.backend, list(KINDS))
         result.rows = len(uploads) + len(ari_rows)
@@ -66,6 +72,14 @@ class PhobsInventoryService:
                 if rows:
                     self._flush_kind(client, kind, rows, force, result)
         return result
+
+    def _try_flush_lock(self):
+        """One flush per backend at a time: two flushes over different outbox rows of the same
+        days would both upsert the accepted values and one would fail to serialize. Held until
+        the transaction ends."""
+        self.env.cr.execute("SELECT pg_try_advisory_xact_lock(%s, %s)",
+                            (_FLUSH_LOCK_NAMESPACE, self.backend.id))
+        return self.env.cr.fetchone()[0]
 
     def full_resync(self):
         """Marks the whole horizon of every kind dirty, forced, and sends it now.

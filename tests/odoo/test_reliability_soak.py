@@ -14,8 +14,8 @@ from harness.processes import ARTIFACTS
 from phobs_case import PhobsCase
 
 FAULTS = [
-    {"kind": "http_500", "probability": 0.12},
-    {"kind": "http_429", "probability": 0.08, "retry_after": 0},
+    {"kind": "http_500", "probability": 0.2},
+    {"kind": "http_429", "probability": 0.12, "retry_after": 0},
     {"kind": "soap_fault", "probability": 0.06},
     {"kind": "token_expiry", "probability": 0.05},
     {"kind": "duplicate_delivery", "probability": 0.3},
