@@ -1,14 +1,13 @@
 import logging
 import secrets
-import threading
 from datetime import datetime, timedelta
 
-import odoo
-from odoo import SUPERUSER_ID, _, api, fields, models
+from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import config
 
 from ..phobs_api.errors import PhobsError
+from ..services import background
 from ..services.channel_manager import PhobsChannelManagerService
 from ..services.credential_vault import (
     CredentialVault,
@@ -256,9 +255,11 @@ class PhobsBackend(models.Model):
 
     @api.model
     def _cron_pull(self):
-        """Pulls each backend whose interval has passed; one failing backend spares the rest."""
+        """Pulls each backend whose interval has passed; one failing backend spares the rest.
+        Every tick also applies pushed messages a crash or restart left unapplied."""
         now = datetime.utcnow()
         for backend in self.sudo().search([]):
+            self._phobs_apply_left_behind(backend)
             last = fields.Datetime.from_string(backend.last_pull_at) if backend.last_pull_at else None
             # The cron ticks every minute and a pull stamps its end: a few seconds of slack
             # keep a one-minute interval from skipping every other tick.
@@ -275,6 +276,15 @@ class PhobsBackend(models.Model):
             except Exception:
                 self.env.cr.rollback()
                 _logger.exception("Phobs pull failed for backend %s", backend.name)
+
+    @api.model
+    def _phobs_apply_left_behind(self, backend):
+        try:
+            PhobsReservationSyncService(self.env, backend.with_context(
+                phobs_no_flush_trigger=True)).apply_pending()
+        except Exception:
+            self.env.cr.rollback()
+            _logger.exception("Applying stored Phobs messages failed for backend %s", backend.name)
 
     @api.model
     def _cron_flush(self):
@@ -357,7 +367,8 @@ class PhobsBackend(models.Model):
         if pending is None:
             pending = cr._phobs_flush_backend_ids = set()
             dbname = cr.dbname
-            _after_commit(cr, lambda: _flush_in_background(dbname, sorted(pending)))
+            background.after_commit(
+                cr, lambda: background.run_soon(dbname, sorted(pending), background.FLUSH))
         pending.update(self.ids)
 
     # Hooks a PMS bridge implements -------------------------------------------------------
@@ -391,24 +402,3 @@ class PhobsBackend(models.Model):
         """
         raise NotImplementedError(
             "No PMS bridge applies Phobs reservations: install hotel_frontdesk_bridge.")
-
-
-def _after_commit(cr, func):
-    """Runs ``func`` once the transaction commits (Odoo 13+ ``postcommit``, else ``after``)."""
-    if hasattr(cr, "postcommit"):
-        cr.postcommit.add(func)
-    else:
-        cr.after("commit", func)
-
-
-def _flush_in_background(dbname, backend_ids):
-    def run():
-        try:
-            with api.Environment.manage(), odoo.registry(dbname).cursor() as cr:
-                env = api.Environment(cr, SUPERUSER_ID, {})
-                for backend in env["phobs.backend"].browse(backend_ids).exists():
-                    PhobsInventoryService(env, backend).flush()
-                    cr.commit()
-        except Exception:
-            _logger.exception("Immediate Phobs flush failed; the outbox cron will retry")
-    threading.Thread(target=run, name="phobs-flush", daemon=True).start()

@@ -1,4 +1,9 @@
-from odoo import fields, models
+from odoo import _, fields, models
+from odoo.exceptions import AccessError
+
+from ..services import background
+
+MANAGER = "phobs_channel_manager.group_phobs_manager"
 
 
 class PhobsMessage(models.Model):
@@ -41,3 +46,18 @@ class PhobsMessage(models.Model):
         ("message_unique", "unique(backend_id, direction, message_id)",
          "A Phobs message is stored once per backend and direction."),
     ]
+
+    def action_retry(self):
+        """Applies failed inbound reservations again, once staff fixed the cause (a room type
+        mapped, say). They become ``received`` and are applied right after the commit."""
+        if not self.env.user.has_group(MANAGER):
+            raise AccessError(_("Only Channel Manager managers can apply messages again."))
+        retried = self.sudo().filtered(
+            lambda m: m.direction == "in" and m.state == "failed" and m.body)
+        retried.write({"state": "received", "error": False})
+        dbname = self.env.cr.dbname
+        backend_ids = retried.mapped("backend_id").ids
+        if backend_ids:
+            background.after_commit(self.env.cr, lambda: background.run_soon(
+                dbname, backend_ids, background.APPLY))
+        return True

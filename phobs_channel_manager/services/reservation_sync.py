@@ -1,13 +1,17 @@
 """PhobsReservationSyncService: reservations from Phobs into the front desk, and back.
 
-Inbound (pull cron or push webhook) goes through :meth:`ingest`: store the message (deduplicated
-by message id), upsert the binding (older versions ignored), let the PMS bridge apply it, mark
-the availability it moved. Only after a commit is a delivery acknowledged, so a reservation
-acknowledged to Phobs is always in the database; a crash before the acknowledgement makes Phobs
-redeliver, and the stored message id recognises it.
+Inbound (pull cron or push webhook) happens in two steps. :meth:`accept` stores a delivery as a
+``received`` message (deduplicated by message id, its room types checked against the mapping);
+after a commit the delivery is acknowledged, so a reservation acknowledged to Phobs is always in
+the database, and a crash before the acknowledgement makes Phobs redeliver it. Then
+:meth:`apply_pending` applies the stored messages in version order: binding (older versions
+ignored), front-desk booking through the PMS bridge, availability marked. A push is answered as
+soon as its message is stored, and applied right after in the background; the pull cron applies
+what it pulled and anything a crash left behind.
 """
 import hashlib
 import logging
+import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
@@ -15,18 +19,31 @@ from ..phobs_api import webhook
 from ..phobs_api.client import new_echo_token
 from ..phobs_api.errors import PhobsAuthError, PhobsError, PhobsProtocolError
 from ..phobs_api.messages.res_notif import build_hotel_res_notif_rs, parse_hotel_res_notif_rq
+from ..phobs_api.messages.reservation_xml import parse_stored_reservation
+from ..phobs_api.profile import DEFAULT_PROFILE
 from ..phobs_api.records import Confirmation, OtaError, RejectedReservation, ResStatus
 from ..phobs_api.soap import build_envelope, build_fault
 from ..phobs_api.xml import to_bytes
-from . import data_mapper
+from . import background, data_mapper
 from .channel_manager import PhobsChannelManagerService
 from .inventory import PhobsInventoryService
 
 _logger = logging.getLogger(__name__)
 
 MAX_PULL_PAGES = 20
-# Separates our advisory-lock keys from other users of pg_advisory_lock.
+#: Stored messages applied between two looks for newly stored ones.
+APPLY_BATCH = 100
+#: How long a worker that stored messages waits for another one applying the same backend.
+APPLY_LOCK_WAIT_SECONDS = 10
+APPLY_LOCK_POLL_SECONDS = 0.25
+# Separate our advisory-lock keys from other users of pg_advisory_lock.
 _PULL_LOCK_NAMESPACE = 0x50484F42  # "PHOB"
+_APPLY_LOCK_NAMESPACE = 0x50484F41  # "PHOA"
+
+
+class ReservationRefused(Exception):
+    """A delivery this property cannot take as it is (say, an unmapped room type); the text
+    is what staff and Phobs are told."""
 
 
 # Unique violation, serialization failure, deadlock: another worker is storing the same
@@ -70,6 +87,8 @@ class PullResult:
     duplicates: int = 0
     deferred: int = 0
     acknowledged: int = 0
+    #: Stored messages applied to the front desk after the pages (this pull's and older ones).
+    applied: int = 0
 
 
 def delivery_key(reservation):
@@ -90,16 +109,24 @@ class PhobsReservationSyncService:
     # -- pull ---------------------------------------------------------------------------
 
     def pull(self):
-        """Pulls every undelivered page, storing then acknowledging each. Safe to run from
-        several workers: a session advisory lock per backend lets one pull at a time."""
-        if not self._try_pull_lock():
+        """Pulls, stores and acknowledges every undelivered page, then applies what is stored
+        and sends the availability it moved."""
+        result = self.receive_pulled()
+        result.applied = self.apply_pending(wait_seconds=APPLY_LOCK_WAIT_SECONDS) or 0
+        self.after_ingest()
+        return result
+
+    def receive_pulled(self):
+        """Every undelivered page, each stored then acknowledged. Safe to run from several
+        workers: a session advisory lock per backend lets one pull at a time."""
+        if not self._try_lock(_PULL_LOCK_NAMESPACE):
             return PullResult(skipped=True)
         result = PullResult()
         try:
             with PhobsChannelManagerService(self.env, self.backend).client() as client:
                 for _page in range(MAX_PULL_PAGES):
                     batch = client.pull_reservations()
-                    outcomes = [self.ingest(res, "pull") for res in batch.reservations]
+                    outcomes = [self.accept(res, "pull") for res in batch.reservations]
                     outcomes += [self.store_rejected(rejected, "pull") for rejected in batch.rejected]
                     self.backend.sudo().last_pull_at = _now_string()
                     self.commit_before_acknowledging()
@@ -112,8 +139,7 @@ class PhobsReservationSyncService:
             self.env.cr.rollback()  # an aborted transaction could not even release the lock
             raise
         finally:
-            self._release_pull_lock()
-        self.after_ingest()
+            self._unlock(_PULL_LOCK_NAMESPACE)
         return result
 
     def commit_before_acknowledging(self):
@@ -125,7 +151,8 @@ class PhobsReservationSyncService:
     # -- push ---------------------------------------------------------------------------
 
     def receive_push(self, body, timestamp, signature):
-        """Authenticates, stores and applies a pushed OTA_HotelResNotifRQ; returns the reply.
+        """Authenticates and stores a pushed OTA_HotelResNotifRQ; returns the reply. What it
+        stored is applied to the front desk after the commit, in the background.
 
         Every refusal is logged with its reason (never with the secret or the body) and answered
         with a SOAP Fault; nothing is half-written, because nothing is written before the
@@ -150,11 +177,18 @@ class PhobsReservationSyncService:
                         reservation.hotel_code, self.backend.hotel_code),
                     reservation.source_xml), "push"))
                 continue
-            outcomes.append(self.ingest(reservation, "push"))
+            outcomes.append(self.accept(reservation, "push"))
         outcomes += [self.store_rejected(rejected, "push") for rejected in batch.rejected]
         self._mark_acknowledged(outcomes)
+        if any(o.ok for o in outcomes):
+            self._apply_after_commit()
         self.commit_before_acknowledging()
         return PushReply(200, self._push_reply(batch.echo_token, outcomes))
+
+    def _apply_after_commit(self):
+        dbname, backend_id = self.env.cr.dbname, self.backend.id
+        background.after_commit(self.env.cr, lambda: background.run_soon(
+            dbname, [backend_id], background.APPLY))
 
     def _push_reply(self, echo_token, outcomes):
         """Success naming what we stored; failures as warnings (errors if nothing succeeded).
@@ -206,42 +240,60 @@ class PhobsReservationSyncService:
         result.deferred += sum(1 for o in outcomes if o.deferred)
         result.acknowledged += sum(1 for o in outcomes if not o.deferred)
 
-    def _lock_key(self):
-        return _PULL_LOCK_NAMESPACE, self.backend.id
-
-    def _try_pull_lock(self):
-        self.env.cr.execute("SELECT pg_try_advisory_lock(%s, %s)", self._lock_key())
+    def _try_lock(self, namespace):
+        """A session lock: it outlives the commits that make each step durable."""
+        self.env.cr.execute("SELECT pg_try_advisory_lock(%s, %s)", (namespace, self.backend.id))
         return self.env.cr.fetchone()[0]
 
-    def _release_pull_lock(self):
-        self.env.cr.execute("SELECT pg_advisory_unlock(%s, %s)", self._lock_key())
+    def _unlock(self, namespace):
+        self.env.cr.execute("SELECT pg_advisory_unlock(%s, %s)", (namespace, self.backend.id))
 
-    # -- ingest -------------------------------------------------------------------------
+    # -- accept: store a delivery ---------------------------------------------------------
 
-    def ingest(self, reservation, source):
-        """Stores and applies one delivered reservation version; never raises for bad data."""
+    def accept(self, reservation, source):
+        """Stores one delivered reservation version as a ``received`` message, to be applied
+        by :meth:`apply_pending`; never raises for bad data."""
         key = delivery_key(reservation)
-        Message = self.env["phobs.message"].sudo()
-        done = Message.search([("backend_id", "=", self.backend.id), ("direction", "=", "in"),
-                               ("message_id", "=", key), ("state", "in", ("processed", "ignored"))])
-        if done:
-            return IngestOutcome(key, reservation.reservation_id, True, done.pms_ref or "", True)
+        known = self._inbound_message(key)
+        if known and known.state != "failed":
+            return IngestOutcome(key, reservation.reservation_id, True, known.pms_ref or "", True)
         try:
             with self.env.cr.savepoint():
-                return self._ingest(reservation, source, key)
+                self._check_mapped(reservation)
+                self._store_received(reservation, source, key, known)
+                return IngestOutcome(key, reservation.reservation_id, True)
+        except ReservationRefused as err:
+            _logger.warning("Phobs reservation %s (message %s) refused: %s",
+                            reservation.reservation_id, key, err)
+            return self._store_failure(reservation, source, key, err)
         except Exception as err:  # one bad reservation must not block the batch
             if getattr(err, "pgcode", None) in CONCURRENT_WRITE_CODES:
                 _logger.info("Phobs message %s is being stored by another worker; deferred", key)
                 return IngestOutcome(key, reservation.reservation_id, False, deferred=True)
-            _logger.exception("Phobs reservation %s (message %s) could not be applied",
+            _logger.exception("Phobs reservation %s (message %s) could not be stored",
                               reservation.reservation_id, key)
             return self._store_failure(reservation, source, key, err)
 
-    def _ingest(self, reservation, source, key):
-        Message = self.env["phobs.message"].sudo()
+    def _inbound_message(self, key):
+        return self.env["phobs.message"].sudo().search([
+            ("backend_id", "=", self.backend.id), ("direction", "=", "in"),
+            ("message_id", "=", key)])
+
+    def _check_mapped(self, reservation):
+        """A booking of a room type this property does not map could never be placed: it is
+        refused now, while Phobs can still be told."""
+        if ResStatus(reservation.status) == ResStatus.CANCEL:
+            return
+        if not hasattr(self, "_mapped_codes"):
+            self._mapped_codes = set(self.backend._phobs_room_type_codes())
+        unknown = {stay.room_type_code for stay in reservation.room_stays} - self._mapped_codes
+        if unknown:
+            raise ReservationRefused(
+                "Unknown Phobs room type code(s) %s: map them on a room type of this property "
+                "(Hotel Management > Configuration > Room Types)." % ", ".join(sorted(unknown)))
+
+    def _store_received(self, reservation, source, key, message):
         values = data_mapper.reservation_values(reservation)
-        message = Message.search([("backend_id", "=", self.backend.id), ("direction", "=", "in"),
-                                  ("message_id", "=", key)])
         message_values = {
             "backend_id": self.backend.id, "direction": "in", "source": source,
             "operation": "HotelReservation", "message_id": key,
@@ -253,14 +305,81 @@ class PhobsReservationSyncService:
         if message:
             message.write(message_values)
         else:
-            message = Message.create(message_values)
+            self.env["phobs.message"].sudo().create(message_values)
 
+    # -- apply: stored messages into the front desk ------------------------------------
+
+    def apply_pending(self, wait_seconds=0):
+        """Applies this backend's ``received`` messages, oldest version first, each in its own
+        transaction. Returns how many it handled, or None when another worker kept applying
+        this backend's messages for ``wait_seconds`` (waiting covers a message committed just
+        as the other worker finished)."""
+        deadline = time.monotonic() + wait_seconds
+        while not self._try_lock(_APPLY_LOCK_NAMESPACE):
+            if time.monotonic() >= deadline:
+                return None
+            time.sleep(APPLY_LOCK_POLL_SECONDS)
+        # Under REPEATABLE READ the snapshot dates from the first statement, perhaps taken
+        # while another worker still held the lock: start a fresh one that sees its commits.
+        self.env.cr.commit()
+        handled = set()
+        try:
+            while True:
+                messages = self.env["phobs.message"].sudo().search([
+                    ("backend_id", "=", self.backend.id), ("direction", "=", "in"),
+                    ("state", "=", "received"), ("id", "not in", list(handled))],
+                    order="version_at, id", limit=APPLY_BATCH)
+                if not messages:
+                    break
+                for message in messages:
+                    handled.add(message.id)
+                    self._apply_message(message)
+                    self.env.cr.commit()
+        except Exception:
+            self.env.cr.rollback()
+            raise
+        finally:
+            self._unlock(_APPLY_LOCK_NAMESPACE)
+        return len(handled)
+
+    def ingest(self, reservation, source):
+        """Accepts and applies one reservation at once; the outcome says how it ended."""
+        outcome = self.accept(reservation, source)
+        if not outcome.ok or outcome.duplicate:
+            return outcome
+        message = self._inbound_message(outcome.message_id)
+        self._apply_message(message, reservation)
+        outcome.pms_ref = message.pms_ref or ""
+        if message.state == "failed":
+            outcome.ok, outcome.error = False, message.error
+        return outcome
+
+    def _apply_message(self, message, reservation=None):
+        """One stored message into the front desk. A failure is kept on the message, with the
+        reason, for staff to see and retry; it never stops the messages after it."""
+        try:
+            if reservation is None:
+                reservation = parse_stored_reservation(
+                    (message.body or "").encode("utf-8"), DEFAULT_PROFILE, status=message.status)
+            with self.env.cr.savepoint():
+                self._apply_stored(message, reservation)
+        except Exception as err:
+            if getattr(err, "pgcode", None) in CONCURRENT_WRITE_CODES:
+                _logger.info("Phobs message %s is being applied by another worker; later",
+                             message.message_id)
+                return
+            _logger.exception("Phobs reservation %s (message %s) could not be applied",
+                              message.reservation_external_id, message.message_id)
+            message.write({"state": "failed", "error": _problem(err)})
+
+    def _apply_stored(self, message, reservation):
+        values = data_mapper.reservation_values(reservation)
         binding = self.env["phobs.reservation"].sudo().search([
             ("backend_id", "=", self.backend.id), ("external_id", "=", reservation.reservation_id)])
         if binding and _is_older(values["version_at"], binding.version_at):
             message.write({"state": "ignored", "phobs_reservation_id": binding.id,
                            "channel_id": binding.channel_id.id, "pms_ref": binding.pms_ref})
-            return IngestOutcome(key, reservation.reservation_id, True, binding.pms_ref or "")
+            return
 
         previous_ranges = binding._stay_ranges() if binding else []
         binding = self._upsert_binding(binding, values)
@@ -271,8 +390,7 @@ class PhobsReservationSyncService:
         else:
             self._apply(binding)
         self._mark_availability(previous_ranges + binding._stay_ranges())
-        message.write({"state": "processed", "pms_ref": binding.pms_ref})
-        return IngestOutcome(key, reservation.reservation_id, True, binding.pms_ref or "")
+        message.write({"state": "processed", "pms_ref": binding.pms_ref, "error": False})
 
     def _upsert_binding(self, binding, values):
         values = dict(values)
@@ -345,7 +463,7 @@ class PhobsReservationSyncService:
         return outcome
 
     def _store_failure(self, reservation, source, key, err):
-        problem = "%s: %s" % (type(err).__name__, err)
+        problem = _problem(err)
         self._write_failed_message(source, key, reservation.reservation_id, problem,
                                    getattr(reservation, "source_xml", None),
                                    channel_code=reservation.channel_code)
@@ -379,6 +497,12 @@ class PhobsReservationSyncService:
         except PhobsError:
             _logger.warning("Phobs availability flush after ingest failed; the cron retries",
                             exc_info=True)
+
+
+def _problem(err):
+    if isinstance(err, ReservationRefused):
+        return str(err)
+    return "%s: %s" % (type(err).__name__, err)
 
 
 def _is_older(incoming, stored):

@@ -1,5 +1,8 @@
 """Killing the Odoo worker between storing and acknowledging loses nothing.
 
+A pull stores a page (``received`` messages), commits, acknowledges, and only then applies the
+stored messages to the front desk; the kill lands after the commit, before the acknowledgement.
+
 The worker is a real separate process committing to the real database; the sandbox holds its
 acknowledgement request (injected latency) so the kill lands exactly in that window.
 """
@@ -35,7 +38,8 @@ def _committed(database, backend_id):
     with odoo.api.Environment.manage(), odoo.registry(database).cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
         domain = [("backend_id", "=", backend_id)]
-        return (env["phobs.message"].search_count(domain + [("state", "=", "processed")]),
+        return (env["phobs.message"].search_count(domain),
+                env["phobs.message"].search_count(domain + [("state", "=", "processed")]),
                 env["phobs.reservation"].search_count(domain),
                 env["hotel.reservation"].search_count(
                     [("phobs_reservation_id.backend_id", "=", backend_id)]))
@@ -65,7 +69,7 @@ def test_kill_between_store_and_acknowledge_loses_nothing(database):
     try:
         worker = _worker(database, "pull", str(backend_id))
         deadline = time.monotonic() + 120
-        while _committed(database, backend_id)[0] < 4:
+        while _committed(database, backend_id)[0] < 4:  # stored and committed
             assert worker.poll() is None, worker.stderr.read()
             assert time.monotonic() < deadline, "the worker never stored the reservations"
             time.sleep(0.2)
@@ -75,7 +79,8 @@ def test_kill_between_store_and_acknowledge_loses_nothing(database):
     finally:
         sandbox.call("DELETE", "/faults")
 
-    assert _committed(database, backend_id) == (4, 4, 4)
+    # Stored, not yet applied: the worker died before it could even acknowledge.
+    assert _committed(database, backend_id) == (4, 0, 0, 0)
     assert len(sandbox.messages(hotel["code"], "pending")) == 4  # Phobs never got the ack
 
     rerun = _worker(database, "pull", str(backend_id))
@@ -83,9 +88,10 @@ def test_kill_between_store_and_acknowledge_loses_nothing(database):
     assert rerun.returncode == 0, err
     result = json.loads(out.strip().splitlines()[-1])
     assert (result["received"], result["duplicates"], result["acknowledged"]) == (4, 4, 4)
+    assert result["applied"] == 4
     assert sandbox.messages(hotel["code"], "pending") == []
     assert len(sandbox.messages(hotel["code"], "acked")) == 4
-    assert _committed(database, backend_id) == (4, 4, 4)
+    assert _committed(database, backend_id) == (4, 4, 4, 4)
 
 
 def test_two_workers_pulling_at_once_store_each_reservation_once(database):
@@ -105,5 +111,5 @@ def test_two_workers_pulling_at_once_store_each_reservation_once(database):
 
     assert sorted(r["skipped"] for r in results) == [False, True]  # the advisory lock held
     assert sum(r["stored"] for r in results) == 5
-    assert _committed(database, backend_id) == (5, 5, 5)
+    assert _committed(database, backend_id) == (5, 5, 5, 5)
     assert sandbox.messages(hotel["code"], "pending") == []

@@ -57,6 +57,7 @@ class TestReliabilitySoak(PhobsCase):
             self.sandbox.call("POST", "/webhook/push-now")
             if not self.sandbox.messages(self.hotel["code"], "pending"):
                 break
+        self.sync_service().apply_pending()  # the last pushes (a server does it after commit)
 
         audit = self._audit()
         report = dict(counts, faults_injected=fired, **audit)

@@ -92,3 +92,67 @@ class TestReservationPull(PhobsCase):
         conflict = self.env["phobs.conflict"].search([("phobs_reservation_id", "=", binding.id)])
         self.assertEqual(conflict.kind, "unknown_reservation")
         self.assertEqual(conflict.state, "open")
+
+
+class TestStoredThenApplied(PhobsCase):
+    """Deliveries are stored first (what Phobs is told), applied after, from the stored text."""
+
+    def _records(self):
+        return TestReservationPull._records_of_acked_messages(self, state=None)
+
+    def test_messages_stored_out_of_order_are_applied_in_version_order(self):
+        booking = self.book(arrival=4, nights=2)
+        self.sandbox.call("POST", "/bookings/%s/modify" % booking["reservation_id"],
+                          json={"departure": str(self.day(8))})
+        book_version, modify_version = self._records()
+        service = self.sync_service()
+        for record in (modify_version, book_version):
+            self.assertTrue(service.accept(record, "push").ok)
+        self.assertFalse(self.bindings())
+
+        self.assertEqual(service.apply_pending(), 2)
+
+        binding = self.bindings()
+        self.assertEqual((binding.status, binding.departure), ("Modify", str(self.day(8))))
+        self.assertEqual(self.front_desk().checkout[:10], str(self.day(8)))
+        messages = self.env["phobs.message"].search([("backend_id", "=", self.backend.id)])
+        # Applied from the stored (card-masked) text, oldest version first: nothing ignored.
+        self.assertEqual(messages.mapped("state"), ["processed", "processed"])
+        self.assertEqual(service.apply_pending(), 0)
+
+    def test_a_failure_after_the_acknowledgement_is_kept_and_can_be_retried(self):
+        self.book(arrival=5, room_type="SGL")
+        self.book(arrival=6, room_type="DBL")
+        service = self.sync_service()
+        self.assertEqual(service.receive_pulled().stored, 2)
+        self.assertEqual(self.sandbox.messages(self.hotel["code"], "pending"), [])
+        # Between acknowledgement and application the single room's type loses its mapping.
+        self.hotel_types["SGL"].phobs_code = "SGL-OLD"
+
+        self.assertEqual(service.apply_pending(), 2)
+
+        failed = self.env["phobs.message"].search([("backend_id", "=", self.backend.id),
+                                                   ("state", "=", "failed")])
+        self.assertEqual(len(failed), 1)
+        self.assertIn("Unknown Phobs room type code(s) SGL", failed.error)
+        self.assertEqual(len(self.front_desk()), 1)  # the other booking was not held up
+
+        self.hotel_types["SGL"].phobs_code = "SGL"
+        failed.action_retry()
+        self.assertEqual(failed.state, "received")
+        self.assertEqual(service.apply_pending(), 1)
+        self.assertEqual(failed.state, "processed")
+        self.assertEqual(len(self.front_desk()), 2)
+
+    def test_only_managers_may_apply_a_message_again(self):
+        from odoo.exceptions import AccessError
+        user = self.env["res.users"].create({
+            "name": "Receptionist", "login": "rcpt-%s" % self.hotel["code"],
+            "groups_id": [(6, 0, [self.env.ref("phobs_channel_manager.group_phobs_user").id])]})
+        message = self.env["phobs.message"].create({
+            "backend_id": self.backend.id, "direction": "in", "source": "pull",
+            "operation": "HotelReservation", "message_id": "m-1", "state": "failed",
+            "body": "<HotelReservation/>"})
+        with self.assertRaises(AccessError):
+            message.sudo(user).action_retry()
+        self.assertEqual(message.state, "failed")

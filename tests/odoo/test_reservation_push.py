@@ -27,6 +27,14 @@ class TestReservationPush(PhobsCase):
         summary = self.sandbox.call("POST", "/webhook/push-now")
 
         self.assertEqual(summary["acknowledged"], 2)
+        # The reply came as soon as both were stored; the front desk gets them right after
+        # (in the background on a real server; test mode never commits, so we apply here).
+        stored = self.env["phobs.message"].search([("backend_id", "=", self.backend.id)])
+        self.assertEqual(stored.mapped("state"), ["received"] * 2)
+        self.assertTrue(all(stored.mapped("acknowledged_at")))
+        self.assertFalse(self.bindings())
+        self.assertEqual(self.sync_service().apply_pending(), 2)
+        self.assertEqual(stored.mapped("state"), ["processed"] * 2)
         self.assertEqual(sorted(self.bindings().mapped("external_id")),
                          sorted(b["reservation_id"] for b in booked))
         self.assertEqual(set(self.bindings().mapped("sync_state")), {"applied"})
@@ -43,6 +51,7 @@ class TestReservationPush(PhobsCase):
             self.sandbox.call("POST", "/webhook/push-now")
         finally:
             self.sandbox.call("DELETE", "/faults")
+        self.assertEqual(self.sync_service().apply_pending(), 1)
         self.assertEqual(len(self.bindings()), 1)
         self.assertEqual(len(self.front_desk()), 1)
         messages = self.env["phobs.message"].search([("backend_id", "=", self.backend.id)])
@@ -90,7 +99,10 @@ class TestWebhookRefusals(PhobsCase):
         response = self._post(self._valid_body())
         self.assertEqual(response.status_code, 200)
         self.assertIn("Success", response.text)
+        self.assertEqual(self._stored(), self.messages_before + 1)
+        self.sync_service().apply_pending()
         self.assertEqual(len(self.bindings()), 1)
+        self.assertEqual(len(self.front_desk()), 1)
 
     def test_wrong_signature(self):
         self.assertRefused(self._post(self._valid_body(), secret="not-the-secret"), 401,

@@ -30,7 +30,7 @@ from ..records import (
     ResStatus,
     RoomStay,
 )
-from ..xml import child, children, descendants, ota, sub, text_of, to_bytes
+from ..xml import child, children, descendants, ota, parse_xml, sub, text_of, to_bytes
 from .common import (
     format_money,
     parse_bool,
@@ -244,6 +244,13 @@ def parse_reservation(el: etree._Element, profile: DialectProfile, *,
         currency=_attr(total_el, "CurrencyCode"),
         source_xml=redacted_xml(el),
     )
+
+
+def parse_stored_reservation(data: bytes, profile: DialectProfile, *,
+                             status: str | None = None) -> Reservation:
+    """A ``HotelReservation`` as :func:`redacted_xml` stored it, read again to be applied;
+    ``status`` stands in for the enclosing RQ's ``ResStatus``, which the element may lack."""
+    return parse_reservation(parse_xml(data), profile, default_status=status)
 
 
 def redacted_xml(el: etree._Element) -> bytes:

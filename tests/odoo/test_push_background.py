@@ -1,0 +1,52 @@
+"""On a real server, a push is answered once stored and reaches the front desk by itself
+right after, in the background: no pull, no cron (the harness server runs none)."""
+import time
+import uuid
+from datetime import date, timedelta
+
+import odoo
+import pytest
+
+from harness.processes import OdooServer
+from harness.sandbox import shared_sandbox
+from test_concurrency import run_worker
+
+
+@pytest.fixture
+def database(request):
+    return request.config.getoption("--odoo-database")
+
+
+def _states(database, backend_id):
+    with odoo.api.Environment.manage(), odoo.registry(database).cursor() as cr:
+        cr.execute("SELECT state, count(*) FROM phobs_message WHERE backend_id = %s "
+                   "GROUP BY state", (backend_id,))
+        messages = dict(cr.fetchall())
+        cr.execute("SELECT count(*) FROM hotel_reservation r JOIN phobs_reservation p "
+                   "ON p.id = r.phobs_reservation_id WHERE p.backend_id = %s AND r.state = "
+                   "'confirm'", (backend_id,))
+        return messages, cr.fetchone()[0]
+
+
+def test_pushed_bookings_reach_the_front_desk_without_pull_or_cron(database):
+    sandbox = shared_sandbox()
+    room = "B" + uuid.uuid4().hex[:6].upper()
+    hotel = sandbox.new_hotel({room: 10})
+    backend_id = run_worker(database, "setup", hotel["code"], hotel["credentials"]["client_id"],
+                            hotel["credentials"]["client_secret"], sandbox.url, room)["backend_id"]
+    server = OdooServer(database).wait_ready()
+    try:
+        run_worker(database, "register", str(backend_id), server.url)
+        for n in range(3):
+            arrival = date.today() + timedelta(days=3 + n)
+            sandbox.book(hotel["code"], room_type=room, rate_plan="BAR", channel="EXP",
+                         arrival=str(arrival), departure=str(arrival + timedelta(days=1)))
+        summary = sandbox.call("POST", "/webhook/push-now")
+        assert summary["acknowledged"] == 3
+        deadline = time.monotonic() + 60
+        while _states(database, backend_id) != ({"processed": 3}, 3):
+            assert time.monotonic() < deadline, _states(database, backend_id)
+            time.sleep(0.2)
+    finally:
+        server.stop()
+    assert sandbox.messages(hotel["code"], "pending") == []
