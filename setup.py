@@ -15,12 +15,14 @@ def addon_packages(addon):
 
 
 def addon_data(addon):
-    """Every non-Python file of the addon (views, security, data, icons), at any depth."""
+    """Every non-Python file of the addon (views, security, data, icons), at any depth, and the
+    Python files Odoo reads outside packages: the manifest and the migration scripts."""
     root = HERE / addon
     return sorted({
         str(path.relative_to(root)) for pattern in DATA for path in root.rglob(pattern)
         if "__pycache__" not in path.parts
-    } | {"__manifest__.py"})
+    } | {"__manifest__.py"} | {str(path.relative_to(root))
+                               for path in root.glob("migrations/*/*.py")})
 
 
 setup(

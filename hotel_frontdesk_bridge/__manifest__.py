@@ -1,7 +1,7 @@
 {
     "name": "Hotel Front Desk - Phobs Bridge",
     "summary": "Joins the Phobs channel manager to the OCA hotel front desk",
-    "version": "11.0.1.0.0",
+    "version": "11.0.1.1.0",
     "category": "Hotel Management",
     "license": "AGPL-3",
     "author": "Phobs Channel Manager for Odoo contributors",

@@ -25,32 +25,33 @@ class HotelReservation(models.Model):
                                            readonly=True, string="Channel Booking ID")
 
     def _phobs_ranges(self):
-        """``[(room_type_code, first_night, last_night)]`` this reservation covers."""
+        """``[(backend, room_type_code, first_night, last_night)]`` this reservation covers, for
+        the Phobs property owning each room type, in that property's time zone."""
         ranges = []
-        backend = self.env["phobs.backend"].sudo().search([], limit=1)
-        tz = backend._phobs_tz() if backend else "UTC"
         for reservation in self:
             if not (reservation.checkin and reservation.checkout):
                 continue
-            arrival, departure = stay_dates(reservation.checkin, reservation.checkout, tz)
-            last_night = fields.Date.to_string(departure - timedelta(days=1))
-            for code in set(reservation.reservation_line.mapped("categ_id.phobs_code")) - {False}:
-                ranges.append((code, fields.Date.to_string(arrival), last_night))
+            room_types = reservation.reservation_line.mapped("categ_id")
+            for backend, codes in room_types._phobs_codes_by_backend().items():
+                arrival, departure = stay_dates(reservation.checkin, reservation.checkout,
+                                                backend._phobs_tz())
+                last_night = fields.Date.to_string(departure - timedelta(days=1))
+                for code in codes:
+                    ranges.append((backend, code, fields.Date.to_string(arrival), last_night))
         return ranges
 
     def _phobs_mark_dirty(self, ranges):
-        backends = self.env["phobs.backend"].sudo().search([])
-        for code, first, last in set(ranges):
-            backends._phobs_mark_dirty("availability", [code], first, last)
+        for backend, code, first, last in set(ranges):
+            backend._phobs_mark_dirty("availability", [code], first, last)
 
     def _phobs_queue_upload(self, res_status):
         if self.env.context.get("phobs_from_channel"):
             return
-        backends = self.env["phobs.backend"].sudo().search([])
         for reservation in self:
-            if reservation._phobs_ranges():
-                backends._phobs_queue_upload("hotel.reservation,%d" % reservation.id, res_status,
-                                             reservation.phobs_reservation_id)
+            backends = {backend for backend, _code, _first, _last in reservation._phobs_ranges()}
+            for backend in backends:
+                backend._phobs_queue_upload("hotel.reservation,%d" % reservation.id, res_status,
+                                            reservation.phobs_reservation_id)
 
     @api.model
     def create(self, vals):

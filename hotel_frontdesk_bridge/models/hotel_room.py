@@ -26,17 +26,16 @@ class HotelRoom(models.Model):
 
     def _phobs_mark_prices_dirty(self, room_types):
         """Rate plans priced by a pricelist price a type by its cheapest room: a room's price or
-        its place among the sellable rooms may move that price."""
-        codes = set(room_types.mapped("phobs_code")) - {False}
-        if not codes:
-            return
-        plans = self.env["phobs.rate.plan"].sudo().search([("price_source", "=", "pricelist")])
-        for plan in plans:
-            sold = codes & set(plan._room_type_code_list())
-            if sold:
-                first, last = plan.backend_id._phobs_horizon()
-                plan.backend_id._phobs_mark_dirty("rates", sorted(sold), first, last,
-                                                  rate_plan_code=plan.code)
+        its place among the sellable rooms may move that price, in the type's own property."""
+        for backend, codes in room_types._phobs_codes_by_backend().items():
+            plans = self.env["phobs.rate.plan"].sudo().search(
+                [("backend_id", "=", backend.id), ("price_source", "=", "pricelist")])
+            first, last = backend._phobs_horizon()
+            for plan in plans:
+                sold = codes & set(plan._room_type_code_list())
+                if sold:
+                    backend._phobs_mark_dirty("rates", sorted(sold), first, last,
+                                              rate_plan_code=plan.code)
 
     def unlink(self):
         room_types = self.mapped("room_categ_id")

@@ -39,7 +39,9 @@ class PhobsBackend(models.Model):
     # -- rooms and availability ---------------------------------------------------------
 
     def _phobs_room_types(self, codes=None):
-        domain = [("phobs_code", "!=", False)]
+        """The front-desk room types these Phobs properties sell (their codes are scoped to
+        their property: another hotel's "DBL" is not this one's)."""
+        domain = [("phobs_backend_id", "in", self.ids), ("phobs_code", "!=", False)]
         if codes is not None:
             domain.append(("phobs_code", "in", list(codes)))
         return self.env["hotel.room.type"].sudo().search(domain)
@@ -288,7 +290,7 @@ class PhobsBackend(models.Model):
         arrival, departure = stay_dates(reservation.checkin, reservation.checkout, tz)
         stays = []
         for line in reservation.reservation_line:
-            if not line.categ_id.phobs_code:
+            if not line.categ_id.phobs_code or line.categ_id.phobs_backend_id != self:
                 continue
             counts = [GuestCount(AGE_ADULT, max(1, reservation.adults))]
             if reservation.children:

@@ -66,8 +66,9 @@ def sandbox():
 def sandbox_hotel(sandbox, rpc):
     """A sandbox hotel with a single and two doubles, and the same rooms in the front desk.
 
-    Room type codes are new for every run; codes other runs or tests mapped are unmapped, as the
-    front desk of one hotel maps each Phobs code once."""
+    Room type codes are new for every run; codes other runs or tests mapped are unmapped. The
+    types get their codes when the manager has created the backend (their Phobs property):
+    ``hotel["map_room_types"](backend_id)``."""
     suffix = uuid.uuid4().hex[:4].upper()
     codes = {"SGL" + suffix: 1, "DBL" + suffix: 2}
     hotel = sandbox.new_hotel(codes)
@@ -79,15 +80,23 @@ def sandbox_hotel(sandbox, rpc):
     stale = rpc.call("hotel.room.type", "search", [("phobs_code", "!=", False)])
     if stale:
         rpc.call("hotel.room.type", "write", stale, {"phobs_code": False})
+    type_ids = {}
     for code, units in codes.items():
         kind = "Single" if code.startswith("SGL") else "Double"
-        type_id = rpc.call("hotel.room.type", "create",
-                           {"name": "E2E %s %s" % (kind, suffix), "phobs_code": code})
+        type_ids[code] = rpc.call("hotel.room.type", "create",
+                                  {"name": "E2E %s %s" % (kind, suffix)})
         for number in range(1, units + 1):
             rpc.call("hotel.room", "create", {
-                "name": "E2E-%s-%s-%d" % (suffix, code[:3], number), "room_categ_id": type_id,
-                "capacity": 3, "list_price": 120})
+                "name": "E2E-%s-%s-%d" % (suffix, code[:3], number),
+                "room_categ_id": type_ids[code], "capacity": 3, "list_price": 120})
+
+    def map_room_types(backend_id):
+        for code, type_id in type_ids.items():
+            rpc.call("hotel.room.type", "write", [type_id],
+                     {"phobs_backend_id": backend_id, "phobs_code": code})
+
     hotel["room_codes"] = codes
+    hotel["map_room_types"] = map_room_types
     return hotel
 
 

@@ -61,6 +61,9 @@ def test_manager_connects_the_hotel_and_resolves_an_overbooking(
     save(page)
     assert page.locator(".o_form_view .o_field_widget[name='client_secret_set'] input"
                         ).first.is_checked()
+    # The hotel's room types take their Phobs codes within this new property.
+    hotel["map_room_types"](rpc.call("phobs.backend", "search",
+                                     [("hotel_code", "=", hotel["code"])])[0])
 
     # -- test the connection and see the result --------------------------------------------
     click_button(page, "Test connection")

@@ -15,12 +15,6 @@ class AriCase(PhobsCase):
     def setUp(self):
         super().setUp()
         self.addCleanup(self.sandbox.call, "DELETE", "/faults")
-        # Room types mapped by other tests that committed (worker processes) are not this
-        # hotel's: unmapped for this test's transaction.
-        self.env["hotel.room.type"].search([
-            ("phobs_code", "!=", False), ("phobs_code", "not in", list(self.room_types))
-        ]).write({"phobs_code": False})
-        self.env["phobs.outbox"].search([("backend_id", "=", self.backend.id)]).unlink()
         self.eur = self.env.ref("base.EUR")
         self.eur.active = True
 

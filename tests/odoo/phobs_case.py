@@ -47,7 +47,8 @@ class PhobsCase(BaseCase):
         self.rooms = {}
         for code, units in self.room_types.items():
             room_type = self.env["hotel.room.type"].create(
-                {"name": "%s %s" % (code, self.hotel["code"]), "phobs_code": code})
+                {"name": "%s %s" % (code, self.hotel["code"]), "phobs_code": code,
+                 "phobs_backend_id": self.backend.id})
             self.hotel_types[code] = room_type
             self.rooms[code] = self.env["hotel.room"].browse([
                 self.env["hotel.room"].create({

@@ -47,7 +47,8 @@ def setup(env, hotel_code, client_id, secret, sandbox_url, room_code):
         "client_secret": secret,
     })
     room_type = env["hotel.room.type"].create({"name": "Crash %s" % room_code,
-                                               "phobs_code": room_code})
+                                               "phobs_code": room_code,
+                                               "phobs_backend_id": backend.id})
     for number in range(1, 6):
         env["hotel.room"].create({"name": "%s-%d" % (room_code, number),
                                   "room_categ_id": room_type.id, "capacity": 2, "list_price": 90})

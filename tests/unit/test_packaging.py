@@ -35,6 +35,13 @@ def test_wheel_installs_addon_into_odoo_namespace_with_its_data(wheel_names, add
         assert prefix + data_file in wheel_names
 
 
+def test_wheel_ships_the_migration_scripts(wheel_names):
+    scripts = sorted((ROOT / "hotel_frontdesk_bridge").glob("migrations/*/*.py"))
+    assert scripts
+    for script in scripts:
+        assert "odoo/addons/%s" % script.relative_to(ROOT).as_posix() in wheel_names
+
+
 def test_wheel_does_not_claim_odoo_namespace_packages(wheel_names):
     assert "odoo/__init__.py" not in wheel_names
     assert "odoo/addons/__init__.py" not in wheel_names
