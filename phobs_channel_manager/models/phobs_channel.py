@@ -4,6 +4,14 @@ from ..services.monitoring import PhobsMonitoringService, format_rate
 
 STATUSES = [("green", "Healthy"), ("amber", "Degraded"), ("red", "Failing"),
             ("none", "No recent traffic")]
+#: What the channel's plans send that a change of each setting may move.
+_SYNCED_KINDS = {
+    "rate_markup_percent": ("rates",),
+    "sync_rates": ("rates",),
+    "sync_availability": ("restrictions",),
+    "enabled": ("rates", "restrictions"),
+    "active": ("rates", "restrictions"),
+}
 
 
 class PhobsChannel(models.Model):
@@ -90,6 +98,16 @@ class PhobsChannel(models.Model):
         if data["open_conflicts"]:
             parts.append("%d open conflict(s)" % data["open_conflicts"])
         return "; ".join(parts)
+
+    def write(self, vals):
+        """The channel's plans send their prices and restrictions again over the horizon (only
+        the days that differ from what Phobs accepted travel), in every backend selling them."""
+        kinds = sorted({kind for name in vals for kind in _SYNCED_KINDS.get(name, ())})
+        result = super().write(vals)
+        if kinds:
+            plans = self.env["phobs.rate.plan"].sudo().search([("channel_id", "in", self.ids)])
+            plans._phobs_mark_horizon_dirty(kinds=kinds)
+        return result
 
     @api.model
     def _find_or_create(self, code, name=None):
