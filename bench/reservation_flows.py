@@ -1,20 +1,22 @@
 """Benchmarks (b)-(d) of the reservation flows, through real processes on loopback.
 
 (b) webhook ingestion through the real Odoo server: throughput and p50/p95 latency of signed
-    OTA_HotelResNotifRQ pushes, next to a trivial Odoo route measured in the same run;
+    OTA_HotelResNotifRQ pushes (answered once stored; applied to the front desk in the
+    background meanwhile), next to a trivial Odoo route measured in the same run, and the time
+    until every pushed booking is in the front desk;
 (c) latency from a front-desk booking (XML-RPC, as the web client does) to the new availability
     at the sandbox (after-commit trigger, no cron);
-(d) a pull of 1,000 reservations: wall time and peak memory of the pulling process.
+(d) a pull of 1,000 reservations: pages stored and acknowledged, then applied; wall time of
+    each step and peak memory of the pulling process.
 
 Usage (make bench does it): python bench/reservation_flows.py DATABASE [webhook] [frontdesk] [pull]
 The database must have both addons installed (devenv/testdb.sh); the bench commits into it.
 """
-import json
 import re
+import resource
 import statistics
 import sys
 import time
-import tracemalloc
 import uuid
 import xmlrpc.client
 from datetime import date, timedelta
@@ -56,8 +58,9 @@ def setup_backend(odoo, database, sandbox, room_units):
             "client_secret": hotel["credentials"]["client_secret"],
             "webhook_secret": "bench-" + hotel["code"]})
         for code, units in room_units.items():
-            room_type = env["hotel.room.type"].create({"name": "%s %s" % (code, hotel["code"]),
-                                                       "phobs_code": code})
+            room_type = env["hotel.room.type"].create({
+                "name": "%s %s" % (code, hotel["code"]), "phobs_code": code,
+                "phobs_backend_id": backend.id})
             for number in range(units):
                 env["hotel.room"].create({"name": "%s-%d" % (room_type.name, number),
                                           "room_categ_id": room_type.id, "capacity": 3})
@@ -86,34 +89,70 @@ def push_bodies(sandbox, hotel):
 
 
 def bench_webhook(odoo, database, sandbox, server):
-    from odoo.addons.phobs_channel_manager.phobs_api.webhook import sign
     hotel, backend_id = setup_backend(odoo, database, sandbox, {"PUSH": 200})
-    book_many(sandbox, hotel, "PUSH", PUSHES)
+    book_many(sandbox, hotel, "PUSH", 2 * PUSHES)
     bodies = push_bodies(sandbox, hotel)
+    burst, sustained = bodies[:PUSHES], bodies[PUSHES:]
     url = "%s/phobs/webhook/%d" % (server.url, backend_id)
     with httpx.Client(timeout=60) as http:
         for _ in range(20):  # warm the worker: registry, caches, connections
             http.get(server.url + "/phobs/health")
         trivial = []
-        for _ in range(len(bodies)):
+        for _ in range(PUSHES):
             started = time.perf_counter()
             assert http.get(server.url + "/phobs/health").status_code == 200
             trivial.append(time.perf_counter() - started)
-        pushes = []
-        for body in bodies:
-            stamp = str(int(time.time()))
-            started = time.perf_counter()
-            response = http.post(url, content=body, headers={
-                "Content-Type": "text/xml; charset=utf-8", "X-Phobs-Timestamp": stamp,
-                "X-Phobs-Signature": sign("bench-" + hotel["code"], stamp, body)})
-            pushes.append(time.perf_counter() - started)
-            assert response.status_code == 200 and b"Success" in response.content, response.text
+        first_push_at = time.perf_counter()
+        pushes = send_pushes(http, url, hotel, burst)
+        last_reply_at = time.perf_counter()
+        drained = wait_applied(odoo, database, backend_id, len(burst), last_reply_at)
+        # Pushes that arrive while the server is busy applying earlier ones.
+        sustained_pushes = send_pushes(http, url, hotel, sustained[:PUSHES // 3])
+        time.sleep(0.5)  # let applying start
+        sustained_pushes += send_pushes(http, url, hotel, sustained[PUSHES // 3:])
+        wait_applied(odoo, database, backend_id, len(bodies), time.perf_counter())
     push_rate, trivial_rate = len(pushes) / sum(pushes), len(trivial) / sum(trivial)
+    busy_rate = len(sustained_pushes) / sum(sustained_pushes)
     print("webhook.throughput: %.1f pushes/s sequential (trivial route %.1f req/s, ratio %.1f%%)"
           % (push_rate, trivial_rate, 100 * push_rate / trivial_rate))
     print("webhook.latency_ms: p50 %.1f, p95 %.1f (trivial route p50 %.1f, p95 %.1f), %d pushes"
           % (1000 * percentile(pushes, 0.5), 1000 * percentile(pushes, 0.95),
              1000 * percentile(trivial, 0.5), 1000 * percentile(trivial, 0.95), len(pushes)))
+    print("webhook.front_desk_s: all %d pushed bookings in the front desk %.1f s after the first "
+          "push (%.1f s after the last reply)"
+          % (len(burst), last_reply_at + drained - first_push_at, drained))
+    print("webhook.while_applying: %.1f pushes/s (ratio %.1f%%), p50 %.1f ms, p95 %.1f ms, %d "
+          "pushes arriving while the same server applies earlier ones"
+          % (busy_rate, 100 * busy_rate / trivial_rate, 1000 * percentile(sustained_pushes, 0.5),
+             1000 * percentile(sustained_pushes, 0.95), len(sustained_pushes)))
+
+
+def send_pushes(http, url, hotel, bodies):
+    """Signed pushes one after the other; the latency of each."""
+    from odoo.addons.phobs_channel_manager.phobs_api.webhook import sign
+    latencies = []
+    for body in bodies:
+        stamp = str(int(time.time()))
+        started = time.perf_counter()
+        response = http.post(url, content=body, headers={
+            "Content-Type": "text/xml; charset=utf-8", "X-Phobs-Timestamp": stamp,
+            "X-Phobs-Signature": sign("bench-" + hotel["code"], stamp, body)})
+        latencies.append(time.perf_counter() - started)
+        assert response.status_code == 200 and b"Success" in response.content, response.text
+    return latencies
+
+
+def wait_applied(odoo, database, backend_id, expected, since):
+    """Seconds from ``since`` until ``expected`` messages of the backend are applied."""
+    while True:
+        with odoo.api.Environment.manage(), odoo.registry(database).cursor() as cr:
+            cr.execute("SELECT count(*) FROM phobs_message WHERE backend_id = %s "
+                       "AND state = 'processed'", (backend_id,))
+            if cr.fetchone()[0] >= expected:
+                return time.perf_counter() - since
+        if time.perf_counter() - since > 600:
+            raise TimeoutError("pushed bookings were never applied")
+        time.sleep(0.2)
 
 
 def bench_frontdesk_latency(odoo, database, sandbox, server):
@@ -122,7 +161,8 @@ def bench_frontdesk_latency(odoo, database, sandbox, server):
     uid = xmlrpc.client.ServerProxy(server.url + "/xmlrpc/2/common").authenticate(
         database, "admin", "admin", {})
     call = lambda model, method, *args: rpc.execute_kw(database, uid, "admin", model, method, list(args))  # noqa: E731
-    room_type = call("hotel.room.type", "search", [("phobs_code", "=", "FD")])[0]
+    room_type = call("hotel.room.type", "search", [("phobs_code", "=", "FD"),
+                                                    ("phobs_backend_id", "=", backend_id)])[0]
     rooms = call("hotel.room", "search", [("room_categ_id", "=", room_type)])
     partner = call("res.partner", "create", {"name": "Bench guest"})
     pricelist = call("product.pricelist", "search", [])[0]
@@ -152,25 +192,28 @@ def bench_pull(odoo, database, sandbox):
         PhobsReservationSyncService)
     hotel, backend_id = setup_backend(odoo, database, sandbox, {"BIG": 60})
     book_many(sandbox, hotel, "BIG", PULLED)
-    tracemalloc.start()
+    rss_before = peak_rss_mb()
     started = time.perf_counter()
     with odoo.api.Environment.manage(), odoo.registry(database).cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
         backend = env["phobs.backend"].browse(backend_id).with_context(phobs_no_flush_trigger=True)
         service = PhobsReservationSyncService(env, backend)
-        received = 0
-        while True:
-            result = service.pull()
-            received += result.received
-            if not result.received:
-                break
-    elapsed = time.perf_counter() - started
-    _current, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
+        received = service.receive_pulled().received
+        stored_at = time.perf_counter()
+        applied = service.apply_pending()
+    finished = time.perf_counter()
     assert not sandbox.messages(hotel["code"], "pending")
-    print("pull_1000.time_s: %.1f for %d reservations (%.1f ms each, store + apply + ack)"
-          % (elapsed, received, 1000 * elapsed / max(1, received)))
-    print("pull_1000.peak_python_memory_mb: %.1f (tracemalloc)" % (peak / 2 ** 20))
+    assert received == applied == PULLED, (received, applied)
+    print("pull_1000.time_s: %.1f for %d reservations (%.1f ms each): stored and acknowledged "
+          "in %.1f s, applied to the front desk in %.1f s"
+          % (finished - started, received, 1000 * (finished - started) / received,
+             stored_at - started, finished - stored_at))
+    print("pull_1000.peak_memory_mb: %.0f peak RSS of the pulling process (%.0f before the pull)"
+          % (peak_rss_mb(), rss_before))
+
+
+def peak_rss_mb():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def main(database, *only):
@@ -178,14 +221,16 @@ def main(database, *only):
     sandbox = Sandbox("--page-size", "100").wait_ready()
     server = OdooServer(database).wait_ready()
     try:
-        if not only or "webhook" in only:
-            bench_webhook(odoo, database, sandbox, server)
-        if not only or "frontdesk" in only:
-            bench_frontdesk_latency(odoo, database, sandbox, server)
+        try:
+            if not only or "webhook" in only:
+                bench_webhook(odoo, database, sandbox, server)
+            if not only or "frontdesk" in only:
+                bench_frontdesk_latency(odoo, database, sandbox, server)
+        finally:
+            server.stop()  # its crons would apply the pull's messages alongside the bench
         if not only or "pull" in only:
             bench_pull(odoo, database, sandbox)
     finally:
-        server.stop()
         sandbox.stop()
 
 

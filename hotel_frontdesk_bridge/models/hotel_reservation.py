@@ -56,6 +56,11 @@ class HotelReservation(models.Model):
     @api.model
     def create(self, vals):
         reservation = super().create(vals)
+        number = self.env.context.get("phobs_reservation_no")
+        if number:
+            # The number Phobs was given when the booking was acknowledged. hotel_reservation
+            # numbers every new reservation itself, so that number stays unused.
+            reservation.reservation_no = number
         reservation._phobs_mark_dirty(reservation._phobs_ranges())
         return reservation
 

@@ -112,6 +112,9 @@ class PhobsBackend(models.Model):
 
     # -- Phobs reservation -> hotel.reservation -----------------------------------------
 
+    def _phobs_new_pms_ref(self):
+        return self.env["ir.sequence"].sudo().next_by_code("hotel.reservation") or ""
+
     def _phobs_apply_reservation(self, binding):
         Reservation = self.env["hotel.reservation"].sudo().with_context(
             phobs_from_channel=True, duplicate=True, tracking_disable=True)
@@ -130,7 +133,8 @@ class PhobsBackend(models.Model):
             hotel_reservation.reservation_line.with_context(phobs_from_channel=True).unlink()
             hotel_reservation.write(values)
         else:
-            hotel_reservation = Reservation.create(values)
+            hotel_reservation = Reservation.with_context(
+                phobs_reservation_no=binding.pms_ref or False).create(values)
             binding.hotel_reservation_id = hotel_reservation
         if conflict:
             hotel_reservation.write({"state": "draft"})

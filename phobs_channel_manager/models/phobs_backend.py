@@ -394,6 +394,11 @@ class PhobsBackend(models.Model):
         raise NotImplementedError(
             "No PMS bridge exports front-desk reservations: install hotel_frontdesk_bridge.")
 
+    def _phobs_new_pms_ref(self):
+        """The front-desk reference the next new channel booking will carry, drawn when Phobs
+        is acknowledged (before the booking is placed); empty if the PMS cannot tell yet."""
+        return ""
+
     def _phobs_apply_reservation(self, phobs_reservation):
         """Creates, updates or cancels the front-desk booking for a Phobs reservation binding.
 

@@ -3,12 +3,15 @@ front desk and sending the outbox.
 
 One daemon thread per server process runs the queued jobs; repeated requests for the same
 backend coalesce, so a burst of webhook pushes costs one pass over what is pending, not one
-thread and one database connection each. Everything queued here is also done by the crons: a
+thread and one database connection each. Applying waits for a burst of pushes to settle (a
+fraction of a second, bounded), so that acknowledging them, which Phobs waits for, does not
+compete for the CPU with applying them, which nobody waits for. Everything queued here is also done by the crons: a
 job lost with its process (restart, crash, prefork worker recycling) is only late, never lost.
 """
 import contextlib
 import logging
 import threading
+import time
 
 import odoo
 from odoo import SUPERUSER_ID, api
@@ -20,11 +23,15 @@ FLUSH = "flush"
 #: While another process applies a backend's messages, ours waits for it, so that a message
 #: committed just as the other finished is not left to the cron.
 APPLY_LOCK_WAIT_SECONDS = 10
+#: Applying starts once no push came for this long, or this long after the first one at most.
+APPLY_QUIET_SECONDS = 0.3
+APPLY_MAX_DELAY_SECONDS = 2.0
 
 _lock = threading.Lock()
 _wakeup = threading.Event()
 _pending = {}  # (dbname, backend_id) -> set of jobs
 _worker = None
+_last_apply_request = 0.0
 
 
 def after_commit(cr, func):
@@ -38,8 +45,10 @@ def after_commit(cr, func):
 
 def run_soon(dbname, backend_ids, job):
     """Queues ``job`` (APPLY or FLUSH) for these backends of ``dbname``."""
-    global _worker
+    global _worker, _last_apply_request
     with _lock:
+        if job == APPLY:
+            _last_apply_request = time.monotonic()
         for backend_id in backend_ids:
             _pending.setdefault((dbname, backend_id), set()).add(job)
         # A forked worker inherits the variable but not the thread.
@@ -52,6 +61,7 @@ def run_soon(dbname, backend_ids, job):
 def _loop():
     while True:
         _wakeup.wait()
+        _wait_for_quiet()
         _wakeup.clear()
         with _lock:
             batch = dict(_pending)
@@ -62,6 +72,20 @@ def _loop():
             except Exception:
                 _logger.exception("Phobs background %s for backend %s failed; the cron will "
                                   "do it", "/".join(sorted(jobs)), backend_id)
+
+
+def _wait_for_quiet():
+    """Holds back while pushes keep coming, unless a flush (a front-desk change) is due."""
+    started = time.monotonic()
+    while True:
+        with _lock:
+            applying_only = all(jobs == {APPLY} for jobs in _pending.values())
+            quiet_at = _last_apply_request + APPLY_QUIET_SECONDS
+        now = time.monotonic()
+        wait = min(quiet_at, started + APPLY_MAX_DELAY_SECONDS) - now
+        if not applying_only or wait <= 0:
+            return
+        time.sleep(wait)
 
 
 def _run(dbname, backend_id, jobs):

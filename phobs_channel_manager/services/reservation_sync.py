@@ -260,8 +260,9 @@ class PhobsReservationSyncService:
         try:
             with self.env.cr.savepoint():
                 self._check_mapped(reservation)
-                self._store_received(reservation, source, key, known)
-                return IngestOutcome(key, reservation.reservation_id, True)
+                pms_ref = self._pms_ref_for(reservation)
+                self._store_received(reservation, source, key, known, pms_ref)
+                return IngestOutcome(key, reservation.reservation_id, True, pms_ref)
         except ReservationRefused as err:
             _logger.warning("Phobs reservation %s (message %s) refused: %s",
                             reservation.reservation_id, key, err)
@@ -292,7 +293,25 @@ class PhobsReservationSyncService:
                 "Unknown Phobs room type code(s) %s: map them on a room type of this property "
                 "(Hotel Management > Configuration > Room Types)." % ", ".join(sorted(unknown)))
 
-    def _store_received(self, reservation, source, key, message):
+    def _pms_ref_for(self, reservation):
+        """The front-desk reference Phobs is told in the acknowledgement: the booking's own
+        when it is known, else one the PMS draws now for the booking to be placed."""
+        external_id = reservation.reservation_id
+        binding = self.env["phobs.reservation"].sudo().search([
+            ("backend_id", "=", self.backend.id), ("external_id", "=", external_id)])
+        if binding.pms_ref:
+            return binding.pms_ref
+        waiting = self.env["phobs.message"].sudo().search([
+            ("backend_id", "=", self.backend.id), ("direction", "=", "in"),
+            ("reservation_external_id", "=", external_id), ("state", "=", "received"),
+            ("pms_ref", "!=", False)], limit=1)
+        if waiting:
+            return waiting.pms_ref
+        if ResStatus(reservation.status) == ResStatus.CANCEL:
+            return ""
+        return self.backend._phobs_new_pms_ref() or ""
+
+    def _store_received(self, reservation, source, key, message, pms_ref):
         values = data_mapper.reservation_values(reservation)
         message_values = {
             "backend_id": self.backend.id, "direction": "in", "source": source,
@@ -300,7 +319,7 @@ class PhobsReservationSyncService:
             "reservation_external_id": reservation.reservation_id,
             "status": values["status"], "version_at": values["version_at"],
             "body": _text(getattr(reservation, "source_xml", None)),
-            "state": "received", "error": False,
+            "state": "received", "error": False, "pms_ref": pms_ref or False,
         }
         if message:
             message.write(message_values)
@@ -382,6 +401,8 @@ class PhobsReservationSyncService:
             return
 
         previous_ranges = binding._stay_ranges() if binding else []
+        if not binding.pms_ref and message.pms_ref:
+            values["pms_ref"] = message.pms_ref  # what Phobs was told the booking will be
         binding = self._upsert_binding(binding, values)
         message.write({"phobs_reservation_id": binding.id, "channel_id": binding.channel_id.id})
         if values["status"] == ResStatus.CANCEL.value and not previous_ranges:

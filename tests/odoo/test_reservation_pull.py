@@ -26,6 +26,7 @@ class TestReservationPull(PhobsCase):
         self.assertEqual(self.sandbox.messages(self.hotel["code"], "pending"), [])
         acked = self.sandbox.messages(self.hotel["code"], "acked")
         self.assertEqual(len(acked), 3)
+        self.assertEqual({m["ack_pms_id"] for m in acked}, set(front_desk.mapped("reservation_no")))
 
     def test_redelivered_messages_change_nothing(self):
         self.book(arrival=3)
@@ -114,6 +115,10 @@ class TestStoredThenApplied(PhobsCase):
 
         binding = self.bindings()
         self.assertEqual((binding.status, binding.departure), ("Modify", str(self.day(8))))
+        # Both deliveries were acknowledged with the one number the booking now has.
+        self.assertEqual(set(self.env["phobs.message"].search(
+            [("backend_id", "=", self.backend.id)]).mapped("pms_ref")),
+            {self.front_desk().reservation_no})
         self.assertEqual(self.front_desk().checkout[:10], str(self.day(8)))
         messages = self.env["phobs.message"].search([("backend_id", "=", self.backend.id)])
         # Applied from the stored (card-masked) text, oldest version first: nothing ignored.

@@ -40,6 +40,9 @@ class TestReservationPush(PhobsCase):
         self.assertEqual(set(self.bindings().mapped("sync_state")), {"applied"})
         self.assertEqual(len(self.front_desk()), 2)
         self.assertEqual(self.sandbox.messages(self.hotel["code"], "pending"), [])
+        # The reply named the front-desk numbers the bookings then received.
+        told = {m["ack_pms_id"] for m in self.sandbox.messages(self.hotel["code"], "acked")}
+        self.assertEqual(told, set(self.front_desk().mapped("reservation_no")))
         # A pull afterwards finds nothing new: the push reply was the acknowledgement.
         self.assertEqual(self.sync_service().pull().received, 0)
 

@@ -26,6 +26,7 @@ class TestFiftyBookings(PhobsCase):
         self.assertEqual(self.sync_service().pull().stored, 25)
         by_push = self._book_many(25, 25)
         self.assertEqual(self.sandbox.call("POST", "/webhook/push-now")["acknowledged"], 25)
+        self.assertEqual(self.sync_service().apply_pending(), 25)  # a server does it after commit
 
         expected = sorted(b["reservation_id"] for b in by_pull + by_push)
         self.assertEqual(len(set(expected)), 50)
