@@ -1,32 +1,18 @@
 """Two Odoo HTTP workers taking pushes while two cron-like processes pull and flush at once:
 no reservation twice, no outbox row lost. Everything here commits for real."""
-import json
-import subprocess
-import sys
 import threading
-import uuid
 from datetime import date, timedelta
-from pathlib import Path
 
 import odoo
 import pytest
 
-from harness.processes import ROOT, VAR, OdooServer
-from harness.sandbox import shared_sandbox
-
-WORKER = Path(__file__).with_name("pull_worker.py")
+from committed_setup import committed_hotel, run_worker
+from harness.processes import OdooServer
 
 
 @pytest.fixture
 def database(request):
     return request.config.getoption("--odoo-database")
-
-
-def run_worker(database, *args):
-    completed = subprocess.run([sys.executable, str(WORKER), str(VAR / "odoo.conf"), database,
-                                *args], cwd=ROOT, capture_output=True, text=True, timeout=180)
-    assert completed.returncode == 0, completed.stderr[-3000:]
-    return json.loads(completed.stdout.strip().splitlines()[-1])
 
 
 def db_state(database, backend_id):
@@ -44,11 +30,7 @@ def db_state(database, backend_id):
 
 
 def test_workers_pulling_pushing_and_flushing_at_once(database):
-    sandbox = shared_sandbox()
-    room = "C" + uuid.uuid4().hex[:6].upper()
-    hotel = sandbox.new_hotel({room: 40})
-    backend_id = run_worker(database, "setup", hotel["code"], hotel["credentials"]["client_id"],
-                            hotel["credentials"]["client_secret"], sandbox.url, room)["backend_id"]
+    sandbox, hotel, room, backend_id = committed_hotel(database, "C", 40)
     server = OdooServer(database, workers=2).wait_ready()
     try:
         run_worker(database, "register", str(backend_id), server.url)

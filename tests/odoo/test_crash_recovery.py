@@ -8,19 +8,14 @@ acknowledgement request (injected latency) so the kill lands exactly in that win
 """
 import json
 import subprocess
-import sys
 import time
-import uuid
 from datetime import date, timedelta
-from pathlib import Path
 
 import odoo
 import pytest
 
-from harness.processes import ROOT, VAR
-from harness.sandbox import shared_sandbox
-
-WORKER = Path(__file__).with_name("pull_worker.py")
+from committed_setup import committed_hotel, worker_argv
+from harness.processes import ROOT
 
 
 @pytest.fixture
@@ -29,9 +24,8 @@ def database(request):
 
 
 def _worker(database, *args, **popen):
-    argv = [sys.executable, str(WORKER), str(VAR / "odoo.conf"), database, *args]
-    return subprocess.Popen(argv, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, **popen)
+    return subprocess.Popen(worker_argv(database, *args), cwd=ROOT, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, **popen)
 
 
 def _committed(database, backend_id):
@@ -47,14 +41,7 @@ def _committed(database, backend_id):
 
 def _committed_hotel_with_bookings(database, prefix, bookings, channel, nights):
     """A sandbox hotel, its backend and rooms committed by a worker, and channel bookings."""
-    sandbox = shared_sandbox()
-    room = prefix + uuid.uuid4().hex[:6].upper()
-    hotel = sandbox.new_hotel({room: 5})
-    setup = _worker(database, "setup", hotel["code"], hotel["credentials"]["client_id"],
-                    hotel["credentials"]["client_secret"], sandbox.url, room)
-    out, err = setup.communicate(timeout=120)
-    assert setup.returncode == 0, err
-    backend_id = json.loads(out.strip().splitlines()[-1])["backend_id"]
+    sandbox, hotel, room, backend_id = committed_hotel(database, prefix, 5)
     for n in range(bookings):
         arrival = date.today() + timedelta(days=2 + n)
         sandbox.book(hotel["code"], room_type=room, rate_plan="BAR", channel=channel,

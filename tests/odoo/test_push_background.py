@@ -1,15 +1,13 @@
 """On a real server, a push is answered once stored and reaches the front desk by itself
 right after, in the background: no pull, no cron (the harness server runs none)."""
 import time
-import uuid
 from datetime import date, timedelta
 
 import odoo
 import pytest
 
+from committed_setup import committed_hotel, run_worker
 from harness.processes import OdooServer
-from harness.sandbox import shared_sandbox
-from test_concurrency import run_worker
 
 
 @pytest.fixture
@@ -29,11 +27,7 @@ def _states(database, backend_id):
 
 
 def test_pushed_bookings_reach_the_front_desk_without_pull_or_cron(database):
-    sandbox = shared_sandbox()
-    room = "B" + uuid.uuid4().hex[:6].upper()
-    hotel = sandbox.new_hotel({room: 10})
-    backend_id = run_worker(database, "setup", hotel["code"], hotel["credentials"]["client_id"],
-                            hotel["credentials"]["client_secret"], sandbox.url, room)["backend_id"]
+    sandbox, hotel, room, backend_id = committed_hotel(database, "B", 10)
     server = OdooServer(database).wait_ready()
     try:
         run_worker(database, "register", str(backend_id), server.url)
