@@ -9,3 +9,9 @@ def odoo_server(request):
     server = OdooServer(request.config.getoption("--odoo-database")).wait_ready()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def database(request):
+    """The name of the database pytest-odoo was given, for tests that commit into it."""
+    return request.config.getoption("--odoo-database")

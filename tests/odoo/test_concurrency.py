@@ -4,15 +4,9 @@ import threading
 from datetime import date, timedelta
 
 import odoo
-import pytest
 
 from committed_setup import committed_hotel, run_worker
 from harness.processes import OdooServer
-
-
-@pytest.fixture
-def database(request):
-    return request.config.getoption("--odoo-database")
 
 
 def db_state(database, backend_id):

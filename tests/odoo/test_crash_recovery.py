@@ -12,15 +12,9 @@ import time
 from datetime import date, timedelta
 
 import odoo
-import pytest
 
 from committed_setup import committed_hotel, worker_argv
 from harness.processes import ROOT
-
-
-@pytest.fixture
-def database(request):
-    return request.config.getoption("--odoo-database")
 
 
 def _worker(database, *args, **popen):

@@ -4,15 +4,9 @@ import time
 from datetime import date, timedelta
 
 import odoo
-import pytest
 
 from committed_setup import committed_hotel, run_worker
 from harness.processes import OdooServer
-
-
-@pytest.fixture
-def database(request):
-    return request.config.getoption("--odoo-database")
 
 
 def _states(database, backend_id):
