@@ -251,6 +251,12 @@ class PhobsBackend(models.Model):
         self.message_post(body="%s: %s" % (title, message))
         return {"type": "ir.actions.client", "tag": "reload"}
 
+    @api.model
+    def _phobs_default_backend(self):
+        """The backend a form opens on: one of the user's current company, if it has one."""
+        company_backend = self.search([("company_id", "=", self.env.user.company_id.id)], limit=1)
+        return company_backend or self.search([], limit=1)
+
     # Crons -----------------------------------------------------------------------------
 
     @api.model

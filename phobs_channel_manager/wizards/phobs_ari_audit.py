@@ -19,7 +19,7 @@ class PhobsAriAudit(models.TransientModel):
 
     backend_id = fields.Many2one(
         "phobs.backend", required=True,
-        default=lambda self: self.env["phobs.backend"].search([], limit=1))
+        default=lambda self: self.env["phobs.backend"]._phobs_default_backend())
     audited_at = fields.Datetime(readonly=True)
     line_ids = fields.One2many("phobs.ari.audit.line", "audit_id", readonly=True)
     drift_days = fields.Integer(

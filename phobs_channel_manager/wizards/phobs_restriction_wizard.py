@@ -21,7 +21,7 @@ class PhobsRestrictionWizard(models.TransientModel):
 
     backend_id = fields.Many2one(
         "phobs.backend", required=True,
-        default=lambda self: self.env["phobs.backend"].search([], limit=1))
+        default=lambda self: self.env["phobs.backend"]._phobs_default_backend())
     date_from = fields.Date(required=True, default=fields.Date.context_today)
     date_to = fields.Date(required=True, default=fields.Date.context_today)
     monday = fields.Boolean(default=True)

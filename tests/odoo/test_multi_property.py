@@ -123,3 +123,11 @@ class TestMultiProperty(AriCase):
                          self.backend.id)
         self.backend_b.active = True
         self.assertFalse(RoomType.default_get(["phobs_backend_id"]).get("phobs_backend_id"))
+
+    def test_forms_open_on_a_backend_of_the_users_current_company(self):
+        company_b = self.env["res.company"].create({"name": "Hotel B %s" % self.hotel_b["code"]})
+        self.backend_b.company_id = company_b
+        self.env.user.write({"company_ids": [(4, company_b.id)], "company_id": company_b.id})
+        self.assertEqual(self.env["phobs.backend"]._phobs_default_backend(), self.backend_b)
+        defaults = self.env["phobs.restriction.wizard"].default_get(["backend_id"])
+        self.assertEqual(defaults["backend_id"], self.backend_b.id)
