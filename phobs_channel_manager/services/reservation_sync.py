@@ -403,7 +403,12 @@ class PhobsReservationSyncService:
         previous_ranges = binding._stay_ranges() if binding else []
         if not binding.pms_ref and message.pms_ref:
             values["pms_ref"] = message.pms_ref  # what Phobs was told the booking will be
+        is_new = not binding
         binding = self._upsert_binding(binding, values)
+        if is_new:
+            # A booking's chatter tells its changes; its creation and first placement are
+            # the form itself (and two messages per booking would cost a fifth of the apply).
+            binding = binding.with_context(tracking_disable=True)
         message.write({"phobs_reservation_id": binding.id, "channel_id": binding.channel_id.id})
         if values["status"] == ResStatus.CANCEL.value and not previous_ranges:
             binding.write({"sync_state": "orphan"})
@@ -432,9 +437,8 @@ class PhobsReservationSyncService:
             binding.write(values)
             return binding
         values["backend_id"] = self.backend.id
-        # Status changes stay tracked on the binding; its creation needs no chatter message.
-        return self.env["phobs.reservation"].sudo().with_context(
-            mail_create_nolog=True, mail_create_nosubscribe=True).create(values)
+        return self.env["phobs.reservation"].sudo().with_context(tracking_disable=True).create(
+            values)
 
     def _apply(self, binding):
         result = self.backend._phobs_apply_reservation(binding) or {}

@@ -161,3 +161,18 @@ class TestStoredThenApplied(PhobsCase):
         with self.assertRaises(AccessError):
             message.sudo(user).action_retry()
         self.assertEqual(message.state, "failed")
+
+    def test_a_bookings_chatter_tells_its_changes_not_its_creation(self):
+        booking = self.book(arrival=4, nights=2)
+        self.sync_service().pull()
+        binding = self.bindings()
+        self.assertFalse(binding.message_ids)
+
+        self.sandbox.call("POST", "/bookings/%s/modify" % booking["reservation_id"],
+                          json={"departure": str(self.day(7))})
+        self.sync_service().pull()
+
+        binding.invalidate_cache()
+        tracked = binding.message_ids.mapped("tracking_value_ids")
+        self.assertIn(("status", "Committed", "Modified"), [
+            (value.field, value.old_value_char, value.new_value_char) for value in tracked])
