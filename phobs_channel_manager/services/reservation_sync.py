@@ -354,6 +354,9 @@ class PhobsReservationSyncService:
                     handled.add(message.id)
                     self._apply_message(message)
                     self.env.cr.commit()
+                # What was read for the applied bookings will not be read again: a long
+                # backlog would otherwise hold all of it in memory.
+                _forget_cache(self.env)
         except Exception:
             self.env.cr.rollback()
             raise
@@ -522,6 +525,14 @@ class PhobsReservationSyncService:
         except PhobsError:
             _logger.warning("Phobs availability flush after ingest failed; the cron retries",
                             exc_info=True)
+
+
+def _forget_cache(env):
+    invalidate_all = getattr(env, "invalidate_all", None)  # Odoo 16+
+    if invalidate_all:
+        invalidate_all()
+    else:
+        env.cache.invalidate()
 
 
 def _problem(err):
