@@ -308,11 +308,16 @@ class PhobsMonitoringService:
         """, (self.backend.id, since))
 
     def reservation_rows(self, since):
-        return self._query("""
-            SELECT channel_id, COALESCE(booked_at, create_date), amount_total, status
+        """``(channel_id, booked_at, amount in the backend's currency, status)``."""
+        rows = self._query("""
+            SELECT channel_id, COALESCE(booked_at, create_date), amount_total, currency_id, status
               FROM phobs_reservation
              WHERE backend_id = %s AND COALESCE(booked_at, create_date) >= %s
         """, (self.backend.id, since))
+        to_currency = money_converter(self.env, self.backend.sudo().currency_id,
+                                      self.backend.sudo().company_id)
+        return [(channel, at, to_currency(amount, currency), status)
+                for channel, at, amount, currency, status in rows]
 
     def last_sync(self):
         """``{flow: datetime or None}`` for pull, push (webhook) and outbound."""
@@ -446,13 +451,16 @@ class PhobsMonitoringService:
         service = cls(env, backends[:1])
         tz = service._tz()
         env.cr.execute("""
-            SELECT channel_id, COALESCE(booked_at, create_date), amount_total, status
+            SELECT channel_id, COALESCE(booked_at, create_date), amount_total, currency_id, status
               FROM phobs_reservation
              WHERE backend_id IN %s AND channel_id IN %s AND COALESCE(booked_at, create_date) >= %s
         """, (tuple(backends.ids), tuple(channel_ids), since))
+        rows = env.cr.fetchall()
+        company = env.user.company_id
+        to_currency = money_converter(env, company.currency_id, company)
         bookings = summarize_reservations(
-            [(cid, cls._local_day(at, tz), amount, status)
-             for cid, at, amount, status in env.cr.fetchall()], cls._local_day(now, tz))
+            [(cid, cls._local_day(at, tz), to_currency(amount, currency), status)
+             for cid, at, amount, currency, status in rows], cls._local_day(now, tz))
         result = {}
         for channel_id in channel_ids:
             health = traffic.get(channel_id)
@@ -537,3 +545,21 @@ class PhobsMonitoringService:
         self.env["phobs.api.call"].invalidate_cache()
         self.env["phobs.message"].invalidate_cache()
         return calls, messages
+
+
+def money_converter(env, target, company):
+    """``convert(amount, currency_id)`` into ``target`` at today's rate, so that bookings in
+    several currencies add up (Odoo 12+ ``_convert``, Odoo 11 ``compute``)."""
+    from odoo import fields
+    today = fields.Date.context_today(env.user)
+    Currency = env["res.currency"].sudo()
+
+    def convert(amount, currency_id):
+        amount = float(amount or 0.0)
+        if not amount or not currency_id or currency_id == target.id:
+            return amount
+        source = Currency.browse(currency_id)
+        if hasattr(source, "_convert"):
+            return source._convert(amount, target, company, today, round=False)
+        return source.with_context(date=today).compute(amount, target, round=False)
+    return convert

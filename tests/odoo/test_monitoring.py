@@ -5,6 +5,8 @@ as the cron (superuser) where the system acts by itself (pulls, alerts).
 """
 import json
 
+from odoo import fields
+
 from odoo.addons.phobs_channel_manager.services.monitoring import (
     ALERT_SUMMARIES,
     PhobsMonitoringService,
@@ -74,6 +76,25 @@ class TestDashboard(MonitoringCase):
         self.assertEqual(figures["by_day"][-1][1], 3)
         graph = json.loads(self.backend.sudo(self.cm_user).dashboard_graph)
         self.assertEqual([point["value"] for point in graph[0]["values"]][-1], 3)
+
+    def test_revenue_in_another_currency_is_converted_before_it_is_added(self):
+        first, second = self.book(channel="BDC", arrival=3), self.book(channel="EXP", arrival=5)
+        self.sync_service().pull()
+        home = self.backend.currency_id
+        other = self.env["res.currency"].with_context(active_test=False).search(
+            [("id", "!=", home.id), ("name", "in", ("USD", "EUR", "CHF", "GBP"))], limit=1)
+        other.active = True
+        # Two units of the other currency are worth one of the hotel's.
+        self.env["res.currency.rate"].create({
+            "currency_id": other.id, "rate": 2 * home.rate, "name": fields.Date.today(),
+            "company_id": self.backend.company_id.id})
+        self.bindings().filtered(
+            lambda b: b.external_id == second["reservation_id"]).currency_id = other
+
+        figures = self.dashboard()
+
+        expected = float(first["total"]) + float(second["total"]) / 2
+        self.assertIn("{:,.2f}".format(expected), figures["revenue_week"])
 
     def test_overbooking_and_dead_letter_turn_the_backend_amber_and_count(self):
         self.book(room_type="SGL", arrival=5)
