@@ -61,6 +61,22 @@ class TestReservationPush(PhobsCase):
         self.assertEqual(len(messages), 1)
 
 
+    def test_a_push_left_unapplied_is_applied_by_the_next_cron_tick_even_if_phobs_is_down(self):
+        self.book(arrival=5)
+        # Stored and acknowledged; in test mode the after-commit job never runs, as after a
+        # restart between the reply and the background apply.
+        self.assertEqual(self.sandbox.call("POST", "/webhook/push-now")["acknowledged"], 1)
+        self.assertFalse(self.front_desk())
+        self.env["phobs.backend"].search([("id", "!=", self.backend.id)]).write({"active": False})
+        self.backend.client_secret = "not-the-secret"  # the pull of this tick will fail
+
+        self.env["phobs.backend"]._cron_pull()
+
+        self.assertEqual(len(self.front_desk()), 1)
+        self.assertEqual(self.env["phobs.message"].search(
+            [("backend_id", "=", self.backend.id)]).state, "processed")
+
+
 class TestWebhookRefusals(PhobsCase):
     """Every refusal is an HTTP status with a SOAP Fault, and nothing is written."""
 
