@@ -8,7 +8,7 @@ hands their rows to those functions, raises alerts and purges old logs.
 import contextlib
 import logging
 import math
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 _logger = logging.getLogger(__name__)
 
@@ -34,6 +34,9 @@ RED_BELOW = 80.0
 MIN_CALLS_FOR_RATE = 5
 CALL_WINDOW_HOURS = 24
 TRAFFIC_WINDOW_DAYS = 7
+#: A stored booking is applied within seconds (background) or a minute (cron); one still
+#: waiting after this long means neither runs.
+STALLED_AFTER_MINUTES = 5
 
 STATUS_LABELS = {"green": "Healthy", "amber": "Degraded", "red": "Failing", "none": "No traffic"}
 ALERT_PREFIX = "Phobs alert"
@@ -165,21 +168,24 @@ def channel_status(health, open_conflicts=0):
     return "green"
 
 
-def backend_status(overall, threshold, newest_error=None, open_conflicts=0, dead_letters=0):
+def backend_status(overall, threshold, newest_error=None, open_conflicts=0, dead_letters=0,
+                   stalled_messages=0):
     """green / amber / red / none for one backend from its recent API calls.
 
     Red: the newest call was refused for authentication, or the error rate passed the
     backend's threshold, or the success rate fell below RED_BELOW %. Amber: some calls failed
-    (but fewer than the threshold), or conflicts or dead letters wait for staff.
+    (but fewer than the threshold), conflicts or dead letters wait for staff, or stored
+    bookings have waited too long to be applied (neither the background job nor the cron runs).
     """
+    waiting = open_conflicts or dead_letters or stalled_messages
     calls = (overall or {}).get("calls", 0)
     if not calls:
-        return "amber" if (open_conflicts or dead_letters) else "none"
+        return "amber" if waiting else "none"
     rate = overall["success_rate"]
     error_rate = 100.0 - rate
     if newest_error == AUTH_ERROR or error_rate > threshold or rate < RED_BELOW:
         return "red"
-    if overall["failed"] or open_conflicts or dead_letters:
+    if overall["failed"] or waiting:
         return "amber"
     return "green"
 
@@ -344,9 +350,14 @@ class PhobsMonitoringService:
             SELECT 'failed_messages', count(*) FROM phobs_message
              WHERE backend_id = %(id)s AND state = 'failed'
             UNION ALL
+            SELECT 'stalled_messages', count(*) FROM phobs_message
+             WHERE backend_id = %(id)s AND direction = 'in' AND state = 'received'
+               AND write_date < %(stalled_before)s
+            UNION ALL
             SELECT 'open_alerts', count(*) FROM mail_activity
              WHERE res_model = 'phobs.backend' AND res_id = %(id)s AND summary LIKE %(alert)s
-        """, {"id": self.backend.id, "alert": ALERT_PREFIX + "%"})
+        """, {"id": self.backend.id, "alert": ALERT_PREFIX + "%",
+              "stalled_before": datetime.utcnow() - timedelta(minutes=STALLED_AFTER_MINUTES)})
         return dict(rows)
 
     @staticmethod
@@ -377,7 +388,8 @@ class PhobsMonitoringService:
             overall, backend.error_rate_threshold,
             newest_error=newest[0][1] if newest and not newest[0][0] else None,
             open_conflicts=counts.get("open_conflicts", 0),
-            dead_letters=counts.get("dead_letters", 0))
+            dead_letters=counts.get("dead_letters", 0),
+            stalled_messages=counts.get("stalled_messages", 0))
         currency = backend.currency_id
 
         def money(amount):
@@ -420,6 +432,7 @@ class PhobsMonitoringService:
             "open_conflicts": counts.get("open_conflicts", 0),
             "dead_letters": counts.get("dead_letters", 0),
             "failed_messages": counts.get("failed_messages", 0),
+            "stalled_messages": counts.get("stalled_messages", 0),
             "open_alerts": counts.get("open_alerts", 0),
         }
 

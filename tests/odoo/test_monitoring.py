@@ -96,6 +96,22 @@ class TestDashboard(MonitoringCase):
         expected = float(first["total"]) + float(second["total"]) / 2
         self.assertIn("{:,.2f}".format(expected), figures["revenue_week"])
 
+    def test_bookings_stored_but_not_applied_for_minutes_are_shown(self):
+        self.book(channel="BDC", arrival=3)
+        self.book(channel="EXP", arrival=4)
+        self.sync_service().receive_pulled()  # stored and acknowledged, not applied yet
+        waiting = self.env["phobs.message"].search([("backend_id", "=", self.backend.id)])
+        self.assertEqual(waiting.mapped("state"), ["received", "received"])
+        self.assertEqual(self.dashboard()["stalled_messages"], 0)  # just stored: no worry yet
+
+        # One of them has waited ten minutes: neither the background job nor the cron ran.
+        self.env.cr.execute("UPDATE phobs_message SET write_date = write_date - interval "
+                            "'10 minutes' WHERE id = %s", (waiting[0].id,))
+        figures = self.dashboard()
+
+        self.assertEqual(figures["stalled_messages"], 1)
+        self.assertEqual(figures["status"], "amber")
+
     def test_overbooking_and_dead_letter_turn_the_backend_amber_and_count(self):
         self.book(room_type="SGL", arrival=5)
         self.book(room_type="SGL", arrival=5, respect_availability=False)

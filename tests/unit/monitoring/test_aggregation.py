@@ -147,6 +147,13 @@ def test_backend_status(calls, failed, threshold, newest, conflicts, dead, expec
     assert backend_status(overall, threshold, newest, conflicts, dead) == expected
 
 
+def test_bookings_waiting_too_long_to_be_applied_turn_the_backend_amber():
+    healthy = {"calls": 10, "failed": 0, "ok": 10, "success_rate": 100.0}
+    assert backend_status(healthy, 20, stalled_messages=1) == "amber"
+    assert backend_status(None, 20, stalled_messages=2) == "amber"
+    assert backend_status(healthy, 20, stalled_messages=0) == "green"
+
+
 def test_alerts_due_for_refused_credentials_only_when_newest():
     assert alerts_due([(False, AUTH_ERROR)], 50, 20) == [("auth", None)]
     # an expired token the client refreshed: the refusal is followed by a success
