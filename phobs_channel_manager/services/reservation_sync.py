@@ -143,9 +143,10 @@ class PhobsReservationSyncService:
         return result
 
     def commit_before_acknowledging(self):
-        """The one place this addon commits by itself: whatever we acknowledge to Phobs (an
-        OTA_NotifReportRQ after a pull, the reply to a push) must already be durable, or a crash
-        right after would lose a reservation Phobs believes delivered."""
+        """Whatever we acknowledge to Phobs (an OTA_NotifReportRQ after a pull, the reply to a
+        push) must already be durable, or a crash right after would lose a reservation Phobs
+        believes delivered. (The only other commits of this service are those of
+        :meth:`apply_pending`, one per applied message.)"""
         self.env.cr.commit()
 
     # -- push ---------------------------------------------------------------------------
