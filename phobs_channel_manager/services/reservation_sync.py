@@ -145,8 +145,8 @@ class PhobsReservationSyncService:
     def commit_before_acknowledging(self):
         """Whatever we acknowledge to Phobs (an OTA_NotifReportRQ after a pull, the reply to a
         push) must already be durable, or a crash right after would lose a reservation Phobs
-        believes delivered. (The only other commits of this service are those of
-        :meth:`apply_pending`, one per applied message.)"""
+        believes delivered. (The other commits of this service: the bookkeeping after a pull's
+        acknowledgement, and one per message :meth:`apply_pending` applies.)"""
         self.env.cr.commit()
 
     # -- push ---------------------------------------------------------------------------
