@@ -38,7 +38,8 @@ psql -h "$PGSOCKET" -p "$PGPORT" -U "$PGROLE" -d "$DB" -qtAc "
 
 echo "[demo] starting the Phobs sandbox on 127.0.0.1:$SANDBOX_PORT"
 python -m phobs_sandbox --host 127.0.0.1 --port "$SANDBOX_PORT" --db "$VAR/sandbox/demo.sqlite" \
-    --config devenv/demo_hotel.json --simulate-every 30 --seed 11 >"$VAR/log/sandbox.log" 2>&1 &
+    --config devenv/demo_hotel.json --simulate-every 30 --seed 11 --push \
+    >"$VAR/log/sandbox.log" 2>&1 &
 SANDBOX_PID=$!
 trap 'kill "$SANDBOX_PID" 2>/dev/null || true' EXIT INT TERM
 # A first handful of channel bookings at once, so the first pull (within a minute of Odoo
