@@ -1,9 +1,10 @@
-"""On a real server, a push is answered once stored and reaches the front desk by itself
-right after, in the background: no pull, no cron (the harness server runs none)."""
+"""On a real server, threaded or prefork, a push is answered once stored and reaches the front
+desk by itself right after, in the background: no pull, no cron (the harness server runs none)."""
 import time
 from datetime import date, timedelta
 
 import odoo
+import pytest
 
 from committed_setup import committed_hotel, run_worker
 from harness.processes import OdooServer
@@ -20,9 +21,10 @@ def _states(database, backend_id):
         return messages, cr.fetchone()[0]
 
 
-def test_pushed_bookings_reach_the_front_desk_without_pull_or_cron(database):
+@pytest.mark.parametrize("workers", [0, 2], ids=["threaded", "prefork"])
+def test_pushed_bookings_reach_the_front_desk_without_pull_or_cron(database, workers):
     sandbox, hotel, room, backend_id = committed_hotel(database, "B", 10)
-    server = OdooServer(database).wait_ready()
+    server = OdooServer(database, workers=workers).wait_ready()
     try:
         run_worker(database, "register", str(backend_id), server.url)
         for n in range(3):
