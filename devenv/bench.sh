@@ -5,6 +5,11 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # shellcheck source=devenv/paths.sh
 source "$ROOT/devenv/paths.sh"
 cd "$ROOT"
+# The summary lines are also written to a file, next to the other run artifacts.
+FIGURES="$VAR/artifacts/bench-$(date -u +%Y%m%dT%H%M%SZ).txt"
+mkdir -p "$VAR/artifacts"
+exec > >(tee >(grep -E '^[a-z_0-9]+(\.[a-z_0-9]+)?: ' >"$FIGURES")) 2>&1
+trap 'echo "figures written to ${FIGURES#"$ROOT"/}"' EXIT
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(python --version)"
 python bench/ari_refresh.py
 # The development cluster runs with fsync off (speed); a production server flushes the WAL at

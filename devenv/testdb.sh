@@ -20,7 +20,10 @@ if ! db_exists "$TEMPLATE"; then
         --stop-after-init --log-level=warn
 fi
 if db_exists "$NAME"; then
-    psql_q "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname='$NAME'" >/dev/null
+    # Our own leftover sessions only: an autovacuum worker belongs to the superuser, may not be
+    # terminated by us, and is stopped by DROP DATABASE itself.
+    psql_q "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+             WHERE datname='$NAME' AND usename = current_user AND pid <> pg_backend_pid()" >/dev/null
     dropdb -h "$PGSOCKET" -p "$PGPORT" -U "$PGROLE" "$NAME"
 fi
 createdb -h "$PGSOCKET" -p "$PGPORT" -U "$PGROLE" -T "$TEMPLATE" "$NAME"
