@@ -366,16 +366,8 @@ class PhobsBackend(models.Model):
     def _phobs_trigger_flush_after_commit(self):
         """Sends the outbox right after this transaction commits, in the background, so the
         change reaches the channels in seconds without making the front desk wait."""
-        if self.env.context.get("phobs_no_flush_trigger") or not self:
-            return
-        cr = self.env.cr
-        pending = getattr(cr, "_phobs_flush_backend_ids", None)
-        if pending is None:
-            pending = cr._phobs_flush_backend_ids = set()
-            dbname = cr.dbname
-            background.after_commit(
-                cr, lambda: background.run_soon(dbname, sorted(pending), background.FLUSH))
-        pending.update(self.ids)
+        if not self.env.context.get("phobs_no_flush_trigger"):
+            background.run_after_commit(self.env.cr, self.ids, background.FLUSH)
 
     # Hooks a PMS bridge implements -------------------------------------------------------
 

@@ -12,10 +12,10 @@ from odoo.exceptions import AccessError
 
 from ..phobs_api.errors import PhobsError
 from ..services.monitoring import PhobsMonitoringService
+from .phobs_backend import MANAGER
 
 _logger = logging.getLogger(__name__)
 
-MANAGER = "phobs_channel_manager.group_phobs_manager"
 STATUSES = [("green", "Healthy"), ("amber", "Degraded"), ("red", "Failing"),
             ("none", "No traffic")]
 

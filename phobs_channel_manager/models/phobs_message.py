@@ -2,8 +2,7 @@ from odoo import _, fields, models
 from odoo.exceptions import AccessError
 
 from ..services import background
-
-MANAGER = "phobs_channel_manager.group_phobs_manager"
+from .phobs_backend import MANAGER
 
 
 class PhobsMessage(models.Model):
@@ -55,9 +54,6 @@ class PhobsMessage(models.Model):
         retried = self.sudo().filtered(
             lambda m: m.direction == "in" and m.state == "failed" and m.body)
         retried.write({"state": "received", "error": False})
-        dbname = self.env.cr.dbname
-        backend_ids = retried.mapped("backend_id").ids
-        if backend_ids:
-            background.after_commit(self.env.cr, lambda: background.run_soon(
-                dbname, backend_ids, background.APPLY))
+        background.run_after_commit(self.env.cr, retried.mapped("backend_id").ids,
+                                    background.APPLY)
         return True

@@ -34,13 +34,21 @@ _worker = None
 _last_apply_request = 0.0
 
 
-def after_commit(cr, func):
+def _after_commit(cr, func):
     """Runs ``func`` once the transaction commits (Odoo 13+ ``postcommit``, else ``after``).
     Never in Odoo's test mode, whose commits are savepoints: tests run the jobs themselves."""
     if hasattr(cr, "postcommit"):
         cr.postcommit.add(func)
     else:
         cr.after("commit", func)
+
+
+def run_after_commit(cr, backend_ids, job):
+    """Queues ``job`` for these backends once the transaction of ``cr`` commits (nothing if it
+    rolls back). Calls within one transaction coalesce in the queue, like any repeat."""
+    dbname, backend_ids = cr.dbname, list(backend_ids)
+    if backend_ids:
+        _after_commit(cr, lambda: run_soon(dbname, backend_ids, job))
 
 
 def run_soon(dbname, backend_ids, job):
@@ -89,7 +97,7 @@ def _wait_for_quiet():
 
 
 def _run(dbname, backend_id, jobs):
-    # Imported here: the services import this module for after_commit().
+    # Imported here: the services import this module for run_after_commit().
     from .inventory import PhobsInventoryService
     from .reservation_sync import PhobsReservationSyncService
 

@@ -105,6 +105,7 @@ class PhobsReservationSyncService:
         backend.ensure_one()
         self.env = env
         self.backend = backend
+        self._mapped_codes = None  # the backend's mapped room types, read once per service
 
     # -- pull ---------------------------------------------------------------------------
 
@@ -182,14 +183,9 @@ class PhobsReservationSyncService:
         outcomes += [self.store_rejected(rejected, "push") for rejected in batch.rejected]
         self._mark_acknowledged(outcomes)
         if any(o.ok for o in outcomes):
-            self._apply_after_commit()
+            background.run_after_commit(self.env.cr, self.backend.ids, background.APPLY)
         self.commit_before_acknowledging()
         return PushReply(200, self._push_reply(batch.echo_token, outcomes))
-
-    def _apply_after_commit(self):
-        dbname, backend_id = self.env.cr.dbname, self.backend.id
-        background.after_commit(self.env.cr, lambda: background.run_soon(
-            dbname, [backend_id], background.APPLY))
 
     def _push_reply(self, echo_token, outcomes):
         """Success naming what we stored; failures as warnings (errors if nothing succeeded).
@@ -286,7 +282,7 @@ class PhobsReservationSyncService:
         refused now, while Phobs can still be told."""
         if ResStatus(reservation.status) == ResStatus.CANCEL:
             return
-        if not hasattr(self, "_mapped_codes"):
+        if self._mapped_codes is None:
             self._mapped_codes = set(self.backend._phobs_room_type_codes())
         unknown = {stay.room_type_code for stay in reservation.room_stays} - self._mapped_codes
         if unknown:

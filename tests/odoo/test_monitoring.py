@@ -4,9 +4,11 @@ Runs as a Channel Manager / User where the feature is for them (dashboard, chann
 as the cron (superuser) where the system acts by itself (pulls, alerts).
 """
 import json
+from unittest import mock
 
 from odoo import fields
 
+from odoo.addons.phobs_channel_manager.services import background
 from odoo.addons.phobs_channel_manager.services.monitoring import (
     ALERT_SUMMARIES,
     PhobsMonitoringService,
@@ -236,8 +238,19 @@ class TestAlerts(MonitoringCase):
 
 class TestPushModeAndPurge(MonitoringCase):
 
+    def setUp(self):
+        super().setUp()
+        # What is queued to run after commit (test mode never commits): (backend id, job).
+        self.queued = set()
+
+        def record(_cr, backend_ids, job):
+            self.queued.update((backend_id, job) for backend_id in backend_ids)
+        patcher = mock.patch.object(background, "run_after_commit", record)
+        patcher.start()
+        self.addCleanup(patcher.stop)
+
     def _pending_flush(self):
-        return set(getattr(self.cr, "_phobs_flush_backend_ids", set()))
+        return {backend_id for backend_id, job in self.queued if job == background.FLUSH}
 
     def test_scheduled_push_mode_leaves_the_sending_to_the_cron(self):
         self.backend.push_mode = "scheduled"
