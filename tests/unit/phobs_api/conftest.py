@@ -1,18 +1,17 @@
-"""OTA 2016B schemas for the client tests: located next to the repository (or at
-``PHOBS_OTA_XSD_DIR``), loaded once per session; missing schemas fail the run, never skip it.
+"""OTA 2016B schemas for the client tests (located by ``harness.ota_schemas``), loaded once
+per session; missing schemas fail the run, never skip it.
 """
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 from lxml import etree
 
+from harness.ota_schemas import ota_xsd_dir
 from phobs_channel_manager.phobs_api.xml import local_name, to_bytes
 
-REPO = Path(__file__).resolve().parents[3]
-XSD_DIR = Path(os.environ.get("PHOBS_OTA_XSD_DIR") or REPO.parent / "shared" / "ota-xsd-2016B")
+XSD_DIR = ota_xsd_dir()
 
 
 class OtaSchemas:

@@ -2,7 +2,6 @@
 
 The sandbox is exercised only over HTTP (raw httpx + lxml), the way the addon will meet it.
 """
-import os
 import pathlib
 import select
 import signal
@@ -15,11 +14,13 @@ import httpx
 import pytest
 from lxml import etree
 
+from harness.ota_schemas import ota_xsd_dir
+
 from . import ota_builders as ob
 from .webhook_receiver import Receiver
 
 REPO = pathlib.Path(__file__).resolve().parents[3]
-XSD_DIR = pathlib.Path(os.environ.get("PHOBS_OTA_XSD_DIR") or REPO.parent / "shared" / "ota-xsd-2016B")
+XSD_DIR = ota_xsd_dir()
 
 HOTEL_1 = {
     "code": "HTL1", "name": "Hotel Lungomare", "currency": "EUR", "timezone": "Europe/Zagreb",
