@@ -265,15 +265,14 @@ class PhobsBackend(models.Model):
         Every tick also applies pushed messages a crash or restart left unapplied."""
         now = datetime.utcnow()
         for backend in self.sudo().search([]):
-            self._phobs_apply_left_behind(backend)
             last = fields.Datetime.from_string(backend.last_pull_at) if backend.last_pull_at else None
             # The cron ticks every minute and a pull stamps its end: a few seconds of slack
             # keep a one-minute interval from skipping every other tick.
-            if last and last + timedelta(minutes=backend.pull_interval_minutes) > now + PULL_SLACK:
-                continue
+            pull_due = not last or (
+                last + timedelta(minutes=backend.pull_interval_minutes) <= now + PULL_SLACK)
             try:
                 PhobsReservationSyncService(self.env, backend.with_context(
-                    phobs_no_flush_trigger=True)).pull()
+                    phobs_no_flush_trigger=True)).scheduled_run(pull_due)
             except PhobsError as err:
                 # Phobs refused or failed: what was stored before is committed already, and
                 # the calls and alerts the monitoring recorded about the failure must stay.
@@ -282,15 +281,6 @@ class PhobsBackend(models.Model):
             except Exception:
                 self.env.cr.rollback()
                 _logger.exception("Phobs pull failed for backend %s", backend.name)
-
-    @api.model
-    def _phobs_apply_left_behind(self, backend):
-        try:
-            PhobsReservationSyncService(self.env, backend.with_context(
-                phobs_no_flush_trigger=True)).apply_pending()
-        except Exception:
-            self.env.cr.rollback()
-            _logger.exception("Applying stored Phobs messages failed for backend %s", backend.name)
 
     @api.model
     def _cron_flush(self):

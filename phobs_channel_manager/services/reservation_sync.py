@@ -109,6 +109,13 @@ class PhobsReservationSyncService:
 
     # -- pull ---------------------------------------------------------------------------
 
+    def scheduled_run(self, pull_due):
+        """One tick of the pull cron: applies what is stored but not applied (a push whose
+        background job a restart cut short), then pulls if the backend's interval has passed.
+        The first step needs no Phobs, so it happens even while Phobs refuses the pull."""
+        self.apply_pending()
+        return self.pull() if pull_due else None
+
     def pull(self):
         """Pulls, stores and acknowledges every undelivered page, then applies what is stored
         and sends the availability it moved."""
