@@ -5,6 +5,7 @@ from . import phobs_channel
 from . import phobs_message
 from . import phobs_reservation
 from . import phobs_reservation_stay
+from . import phobs_reservation_night
 from . import phobs_conflict
 from . import phobs_api_call
 from . import phobs_outbox

@@ -30,7 +30,15 @@ class PhobsChannel(models.Model):
     active = fields.Boolean(default=True)
     enabled = fields.Boolean(
         default=True, help="Disabled channels get no availability or rates from this hotel.")
-    commission_percent = fields.Float(digits=(5, 2))
+    commission_percent = fields.Float(digits=(5, 2), string="Commission (%)")
+    payment_collect = fields.Selection(
+        [("hotel", "Hotel collects from the guest"),
+         ("channel", "Channel collects (virtual card / payout)")],
+        string="Who collects", default="hotel", required=True,
+        help="When the channel collects, the folio of its bookings is invoiced to the channel's "
+             "partner.")
+    partner_id = fields.Many2one("res.partner", string="Channel partner",
+                                 help="The OTA as a partner: invoiced when the channel collects.")
     rate_markup_percent = fields.Float(
         digits=(5, 2), help="Added to the hotel's rates before they are sent for this channel.")
     sync_availability = fields.Boolean(default=True)

@@ -39,8 +39,22 @@ class PhobsReservation(models.Model):
     children = fields.Integer()
     currency_id = fields.Many2one("res.currency")
     amount_total = fields.Monetary(currency_field="currency_id")
-    special_requests = fields.Text()
+    guest_street = fields.Char()
+    guest_city = fields.Char()
+    guest_zip = fields.Char()
+    channel_code = fields.Char(
+        string="Channel code received", readonly=True,
+        help="The booking channel's code exactly as Phobs sent it, known to us or not.")
+    special_requests = fields.Text(help="The guest's requests (OTA SpecialRequests).")
+    comments = fields.Text(help="Free-text comments of the guest or the channel.")
     payment_card = fields.Char(help="Card type and last four digits only.")
+    card_type = fields.Char(string="Card type", help="OTA card code, e.g. VI, MC, AX.")
+    card_holder = fields.Char(string="Card holder")
+    card_last4 = fields.Char(string="Card last four digits", size=4)
+    card_expiry = fields.Char(string="Card expiry", size=5, help="MM/YY")
+    penalty_amount = fields.Monetary(
+        currency_field="currency_id", string="Cancellation penalty",
+        help="What the guest owes after a cancellation, when the channel says so.")
     stay_ids = fields.One2many("phobs.reservation.stay", "reservation_id", string="Room Stays")
     phobs_message_ids = fields.One2many("phobs.message", "phobs_reservation_id", string="Messages")
     sync_state = fields.Selection(

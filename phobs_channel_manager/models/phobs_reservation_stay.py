@@ -19,7 +19,10 @@ class PhobsReservationStay(models.Model):
     children = fields.Integer()
     child_ages = fields.Char()
     currency_id = fields.Many2one(related="reservation_id.currency_id", readonly=True)
-    amount = fields.Monetary(currency_field="currency_id")
+    amount = fields.Monetary(currency_field="currency_id",
+                             help="The price of this stay: every room, every night.")
+    guest_names = fields.Char(help="The guests staying in this room stay, as sent.")
+    night_ids = fields.One2many("phobs.reservation.night", "stay_id", string="Nightly prices")
 
     _sql_constraints = [
         ("dates_ordered", "CHECK(departure > arrival)", "Departure must follow arrival."),
