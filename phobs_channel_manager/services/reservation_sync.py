@@ -64,6 +64,9 @@ class PhobsReservationSyncService(BackendService):
     def receive_push(self, body, timestamp, signature):
         return self.receiver.receive_push(body, timestamp, signature)
 
+    def accept(self, reservation, source):
+        return self.receiver.accept(reservation, source)
+
     def apply_pending(self, wait_seconds=0):
         return self.applier.apply_pending(wait_seconds=wait_seconds)
 
