@@ -1,9 +1,7 @@
 from odoo import api, fields, models
 
-from ..services.monitoring import PhobsMonitoringService, format_rate
-
-STATUSES = [("green", "Healthy"), ("amber", "Degraded"), ("red", "Failing"),
-            ("none", "No recent traffic")]
+from ..services.monitoring import PhobsMonitoringService
+from ..services.monitoring_figures import STATUSES, format_rate
 #: What the channel's plans send that a change of each setting may move.
 _SYNCED_KINDS = {
     "rate_markup_percent": ("rates",),

@@ -6,6 +6,7 @@ from ..phobs_api.client import ClientConfig, PhobsClient
 from ..phobs_api.errors import PhobsError
 from ..phobs_api.retry import RetryPolicy
 from .base import BackendService
+from .error_handling import PhobsErrorHandlingService
 from .monitoring import PhobsMonitoringService
 
 _logger = logging.getLogger(__name__)
@@ -30,25 +31,24 @@ class PhobsChannelManagerService(BackendService):
     def client(self):
         """A connected client whose every exchange is recorded by the monitoring service.
 
-        When the session ends (normally or with a Phobs error) the monitoring checks whether
-        the calls it recorded call for an alert.
+        When the session ends (normally or with a Phobs error) the error handling checks
+        whether the calls recorded call for an alert.
         """
         monitoring = PhobsMonitoringService(self.env, self.backend)
         client = PhobsClient(self.client_config(), on_exchange=monitoring.record_exchange)
         try:
             yield client
         except PhobsError:
-            self._check_alerts(monitoring)
+            self._check_alerts()
             raise
         else:
-            self._check_alerts(monitoring)
+            self._check_alerts()
         finally:
             client.close()
 
-    @staticmethod
-    def _check_alerts(monitoring):
+    def _check_alerts(self):
         try:
-            monitoring.check_alerts()
+            PhobsErrorHandlingService(self.env, self.backend).check_alerts()
         except Exception:  # an alert must never turn a sync into a failure
             _logger.exception("Phobs alert check failed")
 
