@@ -139,9 +139,7 @@ class PhobsBackend(models.Model):
         if not self.sudo().webhook_secret_encrypted:
             self.action_generate_webhook_secret()
         try:
-            with PhobsChannelManagerService(self.env, self).client() as client:
-                info = client.register_webhook(
-                    self.webhook_url, self._phobs_secret("webhook_secret"))
+            info = PhobsChannelManagerService(self.env, self).register_webhook(self.webhook_url)
         except PhobsError as err:
             return self._phobs_notify(_("Webhook registration failed"), str(err))
         self.sudo().webhook_registered_at = fields.Datetime.now()

@@ -1,7 +1,9 @@
 from odoo import api, fields, models
 
-KINDS = [("availability", "Availability"), ("restrictions", "Restrictions"), ("rates", "Rates"),
-         ("reservation", "Reservation upload")]
+from ..phobs_api import ari
+
+KINDS = [(ari.AVAILABILITY, "Availability"), (ari.RESTRICTIONS, "Restrictions"),
+         (ari.RATES, "Rates"), ("reservation", "Reservation upload")]
 
 
 class PhobsOutbox(models.Model):

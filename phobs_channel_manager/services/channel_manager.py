@@ -1,4 +1,9 @@
-"""PhobsChannelManagerService: the one place a backend record becomes a Phobs client."""
+"""PhobsChannelManagerService: the one door to Phobs.
+
+Everything that talks to Phobs goes through here: the other services open a :meth:`client`
+session (every exchange recorded, alerts checked when it ends), and the backend's buttons call
+:meth:`check_connection` and :meth:`register_webhook`. No model touches the client itself.
+"""
 import contextlib
 import logging
 
@@ -51,6 +56,12 @@ class PhobsChannelManagerService(BackendService):
             PhobsErrorHandlingService(self.env, self.backend).check_alerts()
         except Exception:  # an alert must never turn a sync into a failure
             _logger.exception("Phobs alert check failed")
+
+    def register_webhook(self, url):
+        """Tells Phobs to push reservations to ``url``, signed with the backend's webhook
+        secret; returns what Phobs now holds (:class:`WebhookInfo`)."""
+        with self.client() as client:
+            return client.register_webhook(url, self.backend._phobs_secret("webhook_secret"))
 
     def check_connection(self):
         """(ok, message) in words a receptionist can act on; never raises for Phobs errors."""
