@@ -1,47 +1,27 @@
 """``OTA_HotelAvailNotifRQ``/``RS``: availability (``BookingLimit``) and restrictions.
 
 A restriction run can need several ``AvailStatusMessage``s (one ``RestrictionStatus`` each);
-they share the run's range and are merged back into one run when read.
+they share the run's range. Reading a request is Phobs' side: tests/harness/ota_peer.py.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Iterable, Union
 
 from lxml import etree
 
-from ..errors import PhobsProtocolError
 from ..profile import DEFAULT_PROFILE, DialectProfile
-from ..records import AckResult, AvailabilityRun, OtaError, RestrictionRun
-from ..xml import child, descendants, sub
+from ..records import AckResult, AvailabilityRun, RestrictionRun
+from ..xml import sub
 from .common import (
     Message,
     add_status_application_control,
-    build_acknowledgement,
     expect,
     new_message,
     parse_acknowledgement,
-    parse_int,
-    read_status_application_control,
 )
 
 InventoryRun = Union[AvailabilityRun, RestrictionRun]
-
-_LOS_FIELDS = {"SetMinLOS": "min_los", "MinLOS": "min_los",
-               "SetMaxLOS": "max_los", "MaxLOS": "max_los"}
-#: Removing a length of stay reads back as its neutral value: no minimum is 1, no maximum is 0.
-_LOS_REMOVED = {"RemoveMinLOS": ("min_los", 1), "RemoveMaxLOS": ("max_los", 0)}
-_RESTRICTION_FIELDS = {"Arrival": "closed_to_arrival", "Departure": "closed_to_departure",
-                       None: "stop_sell", "Master": "stop_sell"}
-_STATUS = {"Close": True, "Open": False}
-
-
-@dataclass(frozen=True)
-class AvailNotif:
-    hotel_code: str | None
-    availability: tuple[AvailabilityRun, ...] = ()
-    restrictions: tuple[RestrictionRun, ...] = ()
 
 
 def build_hotel_avail_notif_rq(
@@ -100,60 +80,6 @@ def _add_restrictions(container: etree._Element, run: RestrictionRun) -> None:
             restriction, flag = statuses[index]
             sub(message, "RestrictionStatus",
                 {"Status": "Close" if flag else "Open", "Restriction": restriction})
-
-
-def parse_hotel_avail_notif_rq(message: Message) -> AvailNotif:
-    rq = expect(message, "OTA_HotelAvailNotifRQ")
-    availability: list[AvailabilityRun] = []
-    restrictions: dict[tuple, RestrictionRun] = {}
-    container = child(rq, "AvailStatusMessages")
-    for index, el in enumerate(descendants(container, "AvailStatusMessage"), start=1):
-        where = f"AvailStatusMessage {index}"
-        room, rate_plan, start, end = read_status_application_control(el, where)
-        limit = parse_int(el.get("BookingLimit"), f"{where}: BookingLimit")
-        if limit is not None:
-            availability.append(AvailabilityRun(room, start, end, limit))
-        changes = _restriction_changes(el, where)
-        if changes:
-            key = (room, rate_plan, start, end)
-            run = restrictions.get(key) or RestrictionRun(room, rate_plan, start, end)
-            restrictions[key] = replace(run, **changes)
-    return AvailNotif(
-        hotel_code=container.get("HotelCode") if container is not None else None,
-        availability=tuple(availability),
-        restrictions=tuple(restrictions.values()),
-    )
-
-
-def _restriction_changes(el: etree._Element, where: str) -> dict:
-    changes = {}
-    for los in descendants(el, "LengthsOfStay/LengthOfStay"):
-        removed = _LOS_REMOVED.get(los.get("MinMaxMessageType"))
-        if removed:
-            changes[removed[0]] = removed[1]
-            continue
-        field = _LOS_FIELDS.get(los.get("MinMaxMessageType"))
-        if field:
-            changes[field] = parse_int(los.get("Time"), f"{where}: LengthOfStay Time")
-    status = child(el, "RestrictionStatus")
-    if status is not None:
-        if status.get("Status") not in _STATUS:
-            raise PhobsProtocolError(f"{where}: RestrictionStatus Status {status.get('Status')!r}")
-        field = _RESTRICTION_FIELDS.get(status.get("Restriction"))
-        if field is None:
-            raise PhobsProtocolError(
-                f"{where}: unsupported Restriction {status.get('Restriction')!r}"
-            )
-        changes[field] = _STATUS[status.get("Status")]
-    return changes
-
-
-def build_hotel_avail_notif_rs(*, echo_token: str, timestamp: datetime,
-                               errors: Iterable[OtaError] = (), warnings: Iterable[OtaError] = (),
-                               profile: DialectProfile = DEFAULT_PROFILE) -> etree._Element:
-    return build_acknowledgement("OTA_HotelAvailNotifRS", echo_token=echo_token,
-                                 timestamp=timestamp, profile=profile, errors=errors,
-                                 warnings=warnings)
 
 
 def parse_hotel_avail_notif_rs(message: Message) -> AckResult:

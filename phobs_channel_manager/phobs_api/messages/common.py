@@ -200,15 +200,3 @@ def add_status_application_control(parent: etree._Element, *, room_type_code: st
     })
 
 
-def read_status_application_control(message: etree._Element,
-                                    where: str) -> tuple[str, str | None, date, date]:
-    """``(room_type_code, rate_plan_code, start, end)``; a reversed range is refused."""
-    control = child(message, "StatusApplicationControl")
-    if control is None:
-        raise PhobsProtocolError(f"{where}: no StatusApplicationControl")
-    room_type_code = required(control.get("InvTypeCode"), f"{where}: InvTypeCode")
-    start = parse_date(required(control.get("Start"), f"{where}: Start"), f"{where}: Start")
-    end = parse_date(required(control.get("End"), f"{where}: End"), f"{where}: End")
-    if end < start:
-        raise PhobsProtocolError(f"{where}: End {end} is before Start {start}")
-    return room_type_code, control.get("RatePlanCode") or None, start, end

@@ -2,23 +2,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Iterable
 
 from lxml import etree
 
 from ..profile import DEFAULT_PROFILE, DialectProfile
-from ..records import OtaError, Reservation, ReservationBatch
-from ..xml import child, descendants, sub
-from .common import (
-    Message,
-    add_outcome,
-    expect,
-    new_message,
-    parse_bool,
-    raise_for_errors,
-    read_issues,
-)
-from .reservation_xml import add_reservation, parse_reservations
+from ..records import ReservationBatch
+from ..xml import descendants, sub
+from .common import Message, expect, new_message, parse_bool, raise_for_errors, read_issues
+from .reservation_xml import parse_reservations
 
 
 def build_read_rq(hotel_code: str, *, echo_token: str, timestamp: datetime,
@@ -28,35 +19,6 @@ def build_read_rq(hotel_code: str, *, echo_token: str, timestamp: datetime,
     request = sub(sub(rq, "ReadRequests"), "HotelReadRequest", {"HotelCode": hotel_code})
     sub(request, "SelectionCriteria", {"SelectionType": profile.pull_selection})
     return rq
-
-
-def parse_read_rq(message: Message) -> str | None:
-    """The hotel code asked for."""
-    rq = expect(message, "OTA_ReadRQ")
-    request = child(rq, "ReadRequests/HotelReadRequest")
-    return request.get("HotelCode") if request is not None else None
-
-
-def build_res_retrieve_rs(
-    reservations: Iterable[Reservation] = (),
-    *,
-    echo_token: str,
-    timestamp: datetime,
-    more: bool = False,
-    errors: Iterable[OtaError] = (),
-    warnings: Iterable[OtaError] = (),
-    profile: DialectProfile = DEFAULT_PROFILE,
-) -> etree._Element:
-    rs = new_message("OTA_ResRetrieveRS", echo_token=echo_token, timestamp=timestamp,
-                     profile=profile, attrs={"MoreIndicator": "true" if more else None})
-    errors = tuple(errors)
-    add_outcome(rs, errors, warnings)
-    reservations = tuple(reservations)
-    if reservations and not errors:
-        listing = sub(rs, "ReservationsList")
-        for reservation in reservations:
-            add_reservation(listing, reservation, profile)
-    return rs
 
 
 def parse_res_retrieve_rs(message: Message,

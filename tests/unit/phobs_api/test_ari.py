@@ -4,11 +4,9 @@ from decimal import Decimal
 
 import pytest
 
+from harness.ota_peer import parse_hotel_avail_notif_rq
 from phobs_channel_manager.phobs_api import ari
-from phobs_channel_manager.phobs_api.messages.avail_notif import (
-    build_hotel_avail_notif_rq,
-    parse_hotel_avail_notif_rq,
-)
+from phobs_channel_manager.phobs_api.messages.avail_notif import build_hotel_avail_notif_rq
 from phobs_channel_manager.phobs_api.records import AvailabilityRun, RateRun, RestrictionRun
 from phobs_channel_manager.phobs_api.xml import descendants
 

@@ -10,6 +10,15 @@ import httpx
 import pytest
 
 from phobs_api_samples import STAMP, make_reservation
+from harness.ota_peer import (
+    build_hotel_avail_notif_rs,
+    build_hotel_rate_amount_notif_rs,
+    build_notif_report_rs,
+    build_res_retrieve_rs,
+    parse_hotel_avail_notif_rq,
+    parse_hotel_rate_amount_notif_rq,
+    parse_notif_report_rq,
+)
 from phobs_channel_manager.phobs_api import (
     AvailabilityRun,
     ClientConfig,
@@ -29,13 +38,7 @@ from phobs_channel_manager.phobs_api import (
     RetryPolicy,
     Secret,
 )
-from phobs_channel_manager.phobs_api.messages.avail_notif import build_hotel_avail_notif_rs, parse_hotel_avail_notif_rq
-from phobs_channel_manager.phobs_api.messages.notif_report import build_notif_report_rs, parse_notif_report_rq
-from phobs_channel_manager.phobs_api.messages.rate_amount_notif import (
-    build_hotel_rate_amount_notif_rs,
-    parse_hotel_rate_amount_notif_rq,
-)
-from phobs_channel_manager.phobs_api.messages.read import build_read_rq, build_res_retrieve_rs
+from phobs_channel_manager.phobs_api.messages.read import build_read_rq
 from phobs_channel_manager.phobs_api.messages.res_notif import build_hotel_res_notif_rs, parse_hotel_res_notif_rq
 from phobs_channel_manager.phobs_api.records import Confirmation
 from phobs_channel_manager.phobs_api.soap import build_envelope, build_fault, parse_envelope

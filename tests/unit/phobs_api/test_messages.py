@@ -6,6 +6,19 @@ from decimal import Decimal
 import pytest
 
 from phobs_api_samples import STAMP, make_reservation
+from harness.ota_peer import (
+    AvailNotif,
+    NotifReport,
+    RateAmountNotif,
+    build_hotel_avail_notif_rs,
+    build_hotel_rate_amount_notif_rs,
+    build_notif_report_rs,
+    build_res_retrieve_rs,
+    parse_hotel_avail_notif_rq,
+    parse_hotel_rate_amount_notif_rq,
+    parse_notif_report_rq,
+    parse_read_rq,
+)
 from phobs_channel_manager.phobs_api.errors import (
     PhobsAuthError,
     PhobsBusinessError,
@@ -14,32 +27,18 @@ from phobs_channel_manager.phobs_api.errors import (
     PhobsSoapFault,
 )
 from phobs_channel_manager.phobs_api.messages.avail_notif import (
-    AvailNotif,
     build_hotel_avail_notif_rq,
-    build_hotel_avail_notif_rs,
-    parse_hotel_avail_notif_rq,
     parse_hotel_avail_notif_rs,
 )
 from phobs_channel_manager.phobs_api.messages.notif_report import (
-    NotifReport,
     build_notif_report_rq,
-    build_notif_report_rs,
-    parse_notif_report_rq,
     parse_notif_report_rs,
 )
 from phobs_channel_manager.phobs_api.messages.rate_amount_notif import (
-    RateAmountNotif,
     build_hotel_rate_amount_notif_rq,
-    build_hotel_rate_amount_notif_rs,
-    parse_hotel_rate_amount_notif_rq,
     parse_hotel_rate_amount_notif_rs,
 )
-from phobs_channel_manager.phobs_api.messages.read import (
-    build_read_rq,
-    build_res_retrieve_rs,
-    parse_read_rq,
-    parse_res_retrieve_rs,
-)
+from phobs_channel_manager.phobs_api.messages.read import build_read_rq, parse_res_retrieve_rs
 from phobs_channel_manager.phobs_api.messages.res_notif import (
     build_hotel_res_notif_rq,
     build_hotel_res_notif_rs,

@@ -7,8 +7,9 @@ from decimal import Decimal
 import pytest
 
 from phobs_api_samples import STAMP, make_reservation
+from harness.ota_peer import build_res_retrieve_rs
 from phobs_channel_manager.phobs_api.errors import PhobsProtocolError
-from phobs_channel_manager.phobs_api.messages.read import build_res_retrieve_rs, parse_res_retrieve_rs
+from phobs_channel_manager.phobs_api.messages.read import parse_res_retrieve_rs
 from phobs_channel_manager.phobs_api.messages.res_notif import parse_hotel_res_notif_rq
 from phobs_channel_manager.phobs_api.profile import DEFAULT_PROFILE
 from phobs_channel_manager.phobs_api.records import MaskedCard, ResStatus
