@@ -32,7 +32,7 @@ setup(
     long_description=(HERE / "README.md").read_text(encoding="utf-8"),
     long_description_content_type="text/markdown",
     license="AGPL-3",
-    python_requires=">=3.8",
+    python_requires=">=3.9",  # zoneinfo
     packages=[pkg for addon in ADDONS for pkg in addon_packages(addon)]
     + find_packages(include=["phobs_sandbox", "phobs_sandbox.*"]),
     package_dir={"odoo.addons." + addon: addon for addon in ADDONS},

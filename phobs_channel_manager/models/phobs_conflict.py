@@ -27,15 +27,13 @@ class PhobsConflict(models.Model):
     channel_id = fields.Many2one(related="phobs_reservation_id.channel_id", store=True,
                                  readonly=True)
     kind = fields.Selection(
-        [("overbooking", "Overbooking"), ("unknown_reservation", "Unknown reservation"),
-         ("mapping", "Unmapped room type or rate")],
+        [("overbooking", "Overbooking"), ("unknown_reservation", "Unknown reservation")],
         required=True, default="overbooking")
     room_type_code = fields.Char()
     date_from = fields.Date()
     date_to = fields.Date(help="Departure date (the last night is the day before).")
     description = fields.Text()
     proposals = fields.Text(help="What the channel manager found could be done.")
-    stop_sell_sent = fields.Boolean(readonly=True)
     state = fields.Selection([("open", "Open"), ("resolved", "Resolved")], required=True,
                              default="open", index=True, track_visibility="onchange")
     resolution = fields.Selection(RESOLUTIONS, track_visibility="onchange")

@@ -75,9 +75,6 @@ class PhobsReservation(models.Model):
             parts = [reservation.external_id, reservation.guest_name]
             reservation.display_ref = " - ".join(part for part in parts if part)
 
-    def _room_type_codes(self):
-        return sorted(set(self.mapped("stay_ids.room_type_code")))
-
     def _stay_ranges(self):
         """``[(room_type_code, first_night, last_night)]``: the nights this booking holds."""
         ranges = []

@@ -70,18 +70,6 @@ class PhobsReservationSyncService(BackendService):
     def apply_pending(self, wait_seconds=0):
         return self.applier.apply_pending(wait_seconds=wait_seconds)
 
-    def ingest(self, reservation, source):
-        """Accepts and applies one reservation at once; the outcome says how it ended."""
-        outcome = self.receiver.accept(reservation, source)
-        if not outcome.ok or outcome.duplicate:
-            return outcome
-        message = self.inbound_message(outcome.message_id)
-        self.applier.apply_message(message, reservation)
-        outcome.pms_ref = message.pms_ref or ""
-        if message.state == "failed":
-            outcome.ok, outcome.error = False, message.error
-        return outcome
-
     def after_ingest(self):
         """Sends the availability the new reservations moved (stop-sells included) now,
         rather than at the next cron run."""

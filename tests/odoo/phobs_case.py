@@ -74,6 +74,20 @@ class PhobsCase(BaseCase):
             PhobsReservationSyncService)
         return PhobsReservationSyncService(self.env, self.backend)
 
+    def ingest(self, reservation, source):
+        """Accepts and applies one delivered reservation at once, as a pull or push followed
+        by its apply would; the outcome says how it ended."""
+        service = self.sync_service()
+        outcome = service.accept(reservation, source)
+        if not outcome.ok or outcome.duplicate:
+            return outcome
+        message = service.inbound_message(outcome.message_id)
+        service.applier.apply_message(message, reservation)
+        outcome.pms_ref = message.pms_ref or ""
+        if message.state == "failed":
+            outcome.ok, outcome.error = False, message.error
+        return outcome
+
     def inventory_service(self):
         from odoo.addons.phobs_channel_manager.services.inventory import PhobsInventoryService
         return PhobsInventoryService(self.env, self.backend)

@@ -38,7 +38,7 @@ class TestReservationPull(PhobsCase):
         # Deliver every stored message twice more through the ingest, as a redelivery would.
         batch_records = self._records_of_acked_messages()
         for _round in range(2):
-            outcomes = [self.sync_service().ingest(record, "pull") for record in batch_records]
+            outcomes = [self.ingest(record, "pull") for record in batch_records]
             self.assertTrue(all(o.ok and o.duplicate for o in outcomes))
         after = (len(self.bindings()), len(self.front_desk()),
                  self.env["phobs.message"].search_count([("backend_id", "=", self.backend.id)]))
@@ -67,7 +67,7 @@ class TestReservationPull(PhobsCase):
         self.assertLess(book_version.version, modify_version.version)
 
         for record in (modify_version, book_version):  # out of order
-            self.assertTrue(self.sync_service().ingest(record, "push").ok)
+            self.assertTrue(self.ingest(record, "push").ok)
 
         binding = self.bindings()
         self.assertEqual(len(binding), 1)
@@ -84,7 +84,7 @@ class TestReservationPull(PhobsCase):
         records = self._records_of_acked_messages(state=None)
         cancel = [r for r in records if r.status.value == "Cancel"][0]
 
-        outcome = self.sync_service().ingest(cancel, "pull")
+        outcome = self.ingest(cancel, "pull")
 
         self.assertTrue(outcome.ok)
         binding = self.bindings()

@@ -45,7 +45,7 @@ class TestFiftyBookings(PhobsCase):
         records = [parse_reservation(etree.fromstring(m["xml"].encode()), DEFAULT_PROFILE)
                    for m in raw]
         for source in ("pull", "push"):
-            outcomes = [self.sync_service().ingest(record, source) for record in records]
+            outcomes = [self.ingest(record, source) for record in records]
             self.assertEqual(sum(o.duplicate for o in outcomes), 50)
         self.assertEqual(self._state(), (expected, 50, 50))
 
