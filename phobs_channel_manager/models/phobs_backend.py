@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 
 from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import AccessError
+from odoo.tools import html_escape
 
 from ..phobs_api import ari
 from ..phobs_api.dates import last_night
@@ -190,8 +191,9 @@ class PhobsBackend(models.Model):
         return audit._phobs_reopen()
 
     def _phobs_notify(self, title, message):
-        """Posts the outcome on the backend's chatter and reloads the form."""
-        self.message_post(body="%s: %s" % (title, message))
+        """Posts the outcome on the backend's chatter and reloads the form. Escaped: the
+        message may quote what Phobs answered, which is not ours to render as HTML."""
+        self.message_post(body=html_escape("%s: %s" % (title, message)))
         return {"type": "ir.actions.client", "tag": "reload"}
 
     @api.model

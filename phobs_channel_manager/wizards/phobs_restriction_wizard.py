@@ -51,6 +51,7 @@ class PhobsRestrictionWizard(models.TransientModel):
                 raise ValidationError(_("The date range ends before it starts."))
 
     def action_apply(self):
+        self.backend_id._phobs_check_manager()
         self.ensure_one()
         changes = self._changes()
         if not changes:
