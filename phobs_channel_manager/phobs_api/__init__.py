@@ -5,15 +5,8 @@ runs as ``odoo.addons.phobs_channel_manager.phobs_api`` and, in tests and tools,
 ``phobs_channel_manager.phobs_api``.
 """
 from .auth import OAuth2TokenCache, Secret, wsse_header
-from .client import (
-    BatchResult,
-    ClientConfig,
-    ConnectionCheck,
-    Exchange,
-    PhobsClient,
-    WebhookInfo,
-    new_echo_token,
-)
+from .client import PhobsClient, new_echo_token
+from .client_types import BatchResult, ClientConfig, ConnectionCheck, Exchange, WebhookInfo
 from .errors import (
     PhobsAuthError,
     PhobsBusinessError,

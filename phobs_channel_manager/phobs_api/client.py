@@ -14,14 +14,15 @@ import logging
 import random
 import time
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Callable, Generic, Iterable, Sequence, TypeVar
+from typing import Callable, Iterable, Sequence
 
 import httpx
 from lxml import etree
 
 from .auth import OAuth2TokenCache, Secret, wsse_header
+from .client_types import BatchResult, ClientConfig, ConnectionCheck, Exchange, T, WebhookInfo
 from .errors import (
     PhobsAuthError,
     PhobsError,
@@ -39,7 +40,6 @@ from .messages.rate_amount_notif import (
 )
 from .messages.read import build_read_rq, parse_res_retrieve_rs
 from .messages.res_notif import build_hotel_res_notif_rq, parse_hotel_res_notif_rs
-from .profile import DEFAULT_PROFILE, DialectProfile
 from .ranges import batches
 from .records import (
     AckResult,
@@ -53,98 +53,11 @@ from .records import (
 )
 from .retry import RetryPolicy, build_retrying, is_retryable, parse_retry_after
 from .soap import build_envelope, parse_envelope
-from .xml import DEFAULT_MAX_BYTES, local_name, to_bytes
+from .xml import local_name, to_bytes
 
 _logger = logging.getLogger(__name__)
 
-T = TypeVar("T")
-AUTH_MODES = ("oauth2", "wsse")
 _RESPONSE_NAMES = {"OTA_ReadRQ": "OTA_ResRetrieveRS"}
-
-
-@dataclass(frozen=True)
-class ClientConfig:
-    """Everything a backend record holds about its Phobs connection. Secrets become
-    :class:`~.auth.Secret`; ``auth_mode`` defaults to the profile's."""
-
-    base_url: str
-    hotel_code: str
-    auth_mode: str | None = None
-    client_id: str | None = None
-    client_secret: Secret | str | None = None
-    username: str | None = None
-    password: Secret | str | None = None
-    connect_timeout: float = 10.0
-    read_timeout: float = 60.0
-    write_timeout: float = 30.0
-    pool_timeout: float = 10.0
-    retry: RetryPolicy = field(default_factory=RetryPolicy)
-    max_response_bytes: int = DEFAULT_MAX_BYTES
-    token_refresh_margin: float = 60.0
-    verify: bool = True
-    profile: DialectProfile = DEFAULT_PROFILE
-
-    def __post_init__(self):
-        for name in ("client_secret", "password"):
-            value = getattr(self, name)
-            if value is not None and not isinstance(value, Secret):
-                object.__setattr__(self, name, Secret(value))
-        mode = self.auth_mode or self.profile.auth_mode
-        object.__setattr__(self, "auth_mode", mode)
-        if mode not in AUTH_MODES:
-            raise ValueError(f"auth_mode must be one of {AUTH_MODES}, got {mode!r}")
-        needed = ("client_id", "client_secret") if mode == "oauth2" else ("username", "password")
-        missing = [name for name in needed if not getattr(self, name)]
-        if missing:
-            raise ValueError(f"auth_mode {mode!r} needs {', '.join(missing)}")
-        if not self.hotel_code:
-            raise ValueError("hotel_code is required")
-
-    @property
-    def timeout(self) -> httpx.Timeout:
-        return httpx.Timeout(connect=self.connect_timeout, read=self.read_timeout,
-                             write=self.write_timeout, pool=self.pool_timeout)
-
-
-@dataclass(frozen=True)
-class Exchange:
-    """One HTTP attempt, for monitoring; never carries a body or a credential."""
-
-    operation: str
-    path: str
-    http_status: int | None
-    ota_codes: tuple[str, ...]
-    duration_ms: float
-    attempt: int
-    bytes_sent: int
-    bytes_received: int
-    echo_token: str
-    error: str | None = None
-
-
-@dataclass(frozen=True)
-class BatchResult(Generic[T]):
-    """One request message's worth of items, and what became of it."""
-
-    items: tuple[T, ...]
-    ack: AckResult | None = None
-    error: PhobsError | None = None
-
-    @property
-    def ok(self) -> bool:
-        return self.error is None
-
-
-@dataclass(frozen=True)
-class WebhookInfo:
-    url: str | None
-    has_secret: bool
-
-
-@dataclass(frozen=True)
-class ConnectionCheck:
-    ok: bool
-    message: str
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,8 @@ session (every exchange recorded, alerts checked when it ends), and the backend'
 import contextlib
 import logging
 
-from ..phobs_api.client import ClientConfig, PhobsClient
+from ..phobs_api.client import PhobsClient
+from ..phobs_api.client_types import ClientConfig
 from ..phobs_api.errors import PhobsError
 from ..phobs_api.retry import RetryPolicy
 from .base import BackendService
