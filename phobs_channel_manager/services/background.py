@@ -8,13 +8,14 @@ fraction of a second, bounded), so that acknowledging them, which Phobs waits fo
 compete for the CPU with applying them, which nobody waits for. Everything queued here is also done by the crons: a
 job lost with its process (restart, crash, prefork worker recycling) is only late, never lost.
 """
-import contextlib
 import logging
 import threading
 import time
 
 import odoo
 from odoo import SUPERUSER_ID, api
+
+from .odoo11 import after_commit, thread_environment
 
 _logger = logging.getLogger(__name__)
 
@@ -32,21 +33,13 @@ _worker = None
 _last_apply_request = 0.0
 
 
-def _after_commit(cr, func):
-    """Runs ``func`` once the transaction commits (Odoo 13+ ``postcommit``, else ``after``).
-    Never in Odoo's test mode, whose commits are savepoints: tests run the jobs themselves."""
-    if hasattr(cr, "postcommit"):
-        cr.postcommit.add(func)
-    else:
-        cr.after("commit", func)
-
-
 def run_after_commit(cr, backend_ids, job):
     """Queues ``job`` for these backends once the transaction of ``cr`` commits (nothing if it
     rolls back). Calls within one transaction coalesce in the queue, like any repeat."""
     dbname, backend_ids = cr.dbname, list(backend_ids)
     if backend_ids:
-        _after_commit(cr, lambda: run_soon(dbname, backend_ids, job))
+        # Never in Odoo's test mode, whose commits are savepoints: tests run the jobs themselves.
+        after_commit(cr, lambda: run_soon(dbname, backend_ids, job))
 
 
 def run_soon(dbname, backend_ids, job):
@@ -103,7 +96,7 @@ def register(job, handler):
 def _run(dbname, backend_id, jobs):
     # Applying moves availability: every job ends with a flush.
     steps = [APPLY, FLUSH] if APPLY in jobs else [FLUSH]
-    with _environment_scope(), odoo.registry(dbname).cursor() as cr:
+    with thread_environment(), odoo.registry(dbname).cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
         backend = env["phobs.backend"].browse(backend_id).exists()
         if not backend:
@@ -112,10 +105,3 @@ def _run(dbname, backend_id, jobs):
         for step in steps:
             _handlers[step](env, backend)
         cr.commit()
-
-
-def _environment_scope():
-    """Odoo up to 14 needs ``Environment.manage()`` around a thread's environments; later
-    versions dropped it."""
-    manage = getattr(api.Environment, "manage", None)
-    return manage() if manage else contextlib.nullcontext()

@@ -13,6 +13,7 @@ import psycopg2
 from odoo import SUPERUSER_ID, api
 
 from .data_mapper import SERVER_DATETIME
+from .odoo11 import thread_environment
 
 _logger = logging.getLogger(__name__)
 
@@ -82,7 +83,7 @@ class BackendService:
         (it was created in it) or the own transaction cannot get its locks in time.
         """
         try:
-            with api.Environment.manage(), self._own_cursor() as cr:
+            with thread_environment(), self._own_cursor() as cr:
                 env = api.Environment(cr, SUPERUSER_ID, {})
                 cr.execute("SELECT 1 FROM phobs_backend WHERE id = %s", (self.backend.id,))
                 if cr.fetchone():

@@ -16,6 +16,7 @@ from ..phobs_api.records import ResStatus
 from . import data_mapper
 from .base import BackendService, is_concurrent_write, server_now
 from .error_handling import describe
+from .odoo11 import forget_cache
 
 _logger = logging.getLogger(__name__)
 
@@ -49,7 +50,7 @@ class ReservationApplier(BackendService):
                     self.env.cr.commit()
                 # What was read for the applied bookings will not be read again: a long
                 # backlog would otherwise hold all of it in memory.
-                _forget_cache(self.env)
+                forget_cache(self.env)
             return len(handled)
 
     def apply_message(self, message, reservation=None):
@@ -160,14 +161,6 @@ class ReservationApplier(BackendService):
     def _mark_availability(self, ranges):
         for room_type_code, date_from, date_to in ranges:
             self.backend._phobs_mark_dirty(ari.AVAILABILITY, [room_type_code], date_from, date_to)
-
-
-def _forget_cache(env):
-    invalidate_all = getattr(env, "invalidate_all", None)  # Odoo 16+
-    if invalidate_all:
-        invalidate_all()
-    else:
-        env.cache.invalidate()
 
 
 def _is_older(incoming, stored):
