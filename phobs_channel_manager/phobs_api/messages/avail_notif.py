@@ -16,8 +16,8 @@ from ..xml import sub
 from .common import (
     Message,
     add_status_application_control,
+    build_notification,
     expect,
-    new_message,
     parse_acknowledgement,
 )
 
@@ -32,17 +32,16 @@ def build_hotel_avail_notif_rq(
     timestamp: datetime,
     profile: DialectProfile = DEFAULT_PROFILE,
 ) -> etree._Element:
-    rq = new_message("OTA_HotelAvailNotifRQ", echo_token=echo_token, timestamp=timestamp,
-                     profile=profile)
-    container = sub(rq, "AvailStatusMessages", {"HotelCode": hotel_code})
-    for run in runs:
-        if isinstance(run, AvailabilityRun):
-            _add_availability(container, run)
-        else:
-            _add_restrictions(container, run)
-    if not len(container):
-        raise ValueError("an OTA_HotelAvailNotifRQ carries at least one run")
-    return rq
+    return build_notification("OTA_HotelAvailNotifRQ", "AvailStatusMessages", hotel_code, runs,
+                              _add_run, echo_token=echo_token, timestamp=timestamp,
+                              profile=profile)
+
+
+def _add_run(container: etree._Element, run: InventoryRun) -> None:
+    if isinstance(run, AvailabilityRun):
+        _add_availability(container, run)
+    else:
+        _add_restrictions(container, run)
 
 
 def _add_availability(container: etree._Element, run: AvailabilityRun) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
-from typing import Iterable
+from typing import Callable, Iterable
 
 from lxml import etree
 
@@ -16,6 +16,20 @@ from ..soap import parse_envelope
 from ..xml import OTA_NS, child, children, element, local_name, sub
 
 Message = etree._Element | bytes
+
+
+def build_notification(name: str, container: str, hotel_code: str, runs: Iterable,
+                       add_run: Callable[[etree._Element, object], None], *, echo_token: str,
+                       timestamp: datetime, profile: DialectProfile) -> etree._Element:
+    """An inventory or rate notification: ``add_run(container, run)`` for each run inside one
+    container naming the hotel. A notification without a run means nothing: refused."""
+    rq = new_message(name, echo_token=echo_token, timestamp=timestamp, profile=profile)
+    element_ = sub(rq, container, {"HotelCode": hotel_code})
+    for run in runs:
+        add_run(element_, run)
+    if not len(element_):
+        raise ValueError(f"an {name} carries at least one run")
+    return rq
 
 
 def new_message(

@@ -12,9 +12,9 @@ from ..xml import sub
 from .common import (
     Message,
     add_status_application_control,
+    build_notification,
     expect,
     format_money,
-    new_message,
     parse_acknowledgement,
 )
 
@@ -27,23 +27,22 @@ def build_hotel_rate_amount_notif_rq(
     timestamp: datetime,
     profile: DialectProfile = DEFAULT_PROFILE,
 ) -> etree._Element:
-    rq = new_message("OTA_HotelRateAmountNotifRQ", echo_token=echo_token, timestamp=timestamp,
-                     profile=profile)
-    container = sub(rq, "RateAmountMessages", {"HotelCode": hotel_code})
-    for run in runs:
-        if not run.currency:
-            raise ValueError(f"rate for {run.room_type_code}/{run.rate_plan_code} has no currency")
-        message = sub(container, "RateAmountMessage")
-        add_status_application_control(message, room_type_code=run.room_type_code,
-                                       rate_plan_code=run.rate_plan_code,
-                                       start=run.start, end=run.end)
-        amounts = sub(sub(sub(message, "Rates"), "Rate"), "BaseByGuestAmts")
-        sub(amounts, "BaseByGuestAmt", {"AmountAfterTax": format_money(run.amount),
-                                        "CurrencyCode": run.currency,
-                                        "NumberOfGuests": run.guests})
-    if not len(container):
-        raise ValueError("an OTA_HotelRateAmountNotifRQ carries at least one run")
-    return rq
+    return build_notification("OTA_HotelRateAmountNotifRQ", "RateAmountMessages", hotel_code,
+                              runs, _add_rate, echo_token=echo_token, timestamp=timestamp,
+                              profile=profile)
+
+
+def _add_rate(container: etree._Element, run: RateRun) -> None:
+    if not run.currency:
+        raise ValueError(f"rate for {run.room_type_code}/{run.rate_plan_code} has no currency")
+    message = sub(container, "RateAmountMessage")
+    add_status_application_control(message, room_type_code=run.room_type_code,
+                                   rate_plan_code=run.rate_plan_code,
+                                   start=run.start, end=run.end)
+    amounts = sub(sub(sub(message, "Rates"), "Rate"), "BaseByGuestAmts")
+    sub(amounts, "BaseByGuestAmt", {"AmountAfterTax": format_money(run.amount),
+                                    "CurrencyCode": run.currency,
+                                    "NumberOfGuests": run.guests})
 
 
 def parse_hotel_rate_amount_notif_rs(message: Message) -> AckResult:
