@@ -16,8 +16,10 @@ The six the product is described by, each doing what its name says:
 - ``monitoring.PhobsMonitoringService``: every exchange recorded, the dashboard's queries, log
   retention; its arithmetic is ``monitoring_figures`` (pure) and currency conversion ``money``.
 
-Helpers with names of their own: ``credential_vault`` (secrets at rest) and ``background`` (work
-after a commit, through handlers the services register, so it imports none of them).
+Helpers with names of their own: ``credential_vault`` (secrets at rest), ``background`` (work
+after a commit, through handlers the services register, so it imports none of them), ``cron``
+(the per-backend transaction loop of every cron) and ``odoo11`` (the Odoo 11 calls a later Odoo
+renamed).
 Arrows point one way: models, crons and the controller call services; services call
 ``phobs_api``; ``phobs_api`` calls nothing of ours.
 """
