@@ -29,7 +29,9 @@
         "views/phobs_channel_views.xml",
         "views/phobs_menus.xml",
         "views/phobs_monitoring_menus.xml",
+        "views/phobs_ari_grid_views.xml",
     ],
+    "qweb": ["static/src/xml/ari_grid.xml"],
     "demo": [
         "demo/phobs_backend_demo.xml",
     ],

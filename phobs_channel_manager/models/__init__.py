@@ -16,3 +16,5 @@ from . import phobs_restriction
 from . import product_pricelist_item
 from . import phobs_backend_monitoring
 from . import phobs_error_log
+from . import phobs_backend_grid
+from . import phobs_ari_grid
