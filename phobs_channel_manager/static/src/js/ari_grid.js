@@ -409,11 +409,15 @@ var AriGrid = Widget.extend(ControlPanelMixin, {
 
     _save: function (method, args, dialog) {
         var self = this;
+        // The dialog stays open until the grid shows the change, so what the manager sees
+        // after it closes is what was saved.
         return this._rpc({model: 'phobs.ari.grid', method: method, args: args})
             .then(function () {
-                dialog.close();
                 self.polls = POLL_TIMES;
                 return self._reload();
+            })
+            .then(function () {
+                dialog.close();
             });
     },
 
