@@ -10,7 +10,7 @@ odoo.define('phobs_channel_manager.ari_grid', function (require) {
  */
 var ControlPanelMixin = require('web.ControlPanelMixin');
 var core = require('web.core');
-var Dialog = require('web.Dialog');
+var editor = require('phobs_channel_manager.ari_grid_editor');
 var Widget = require('web.Widget');
 
 var QWeb = core.qweb;
@@ -187,11 +187,7 @@ var AriGrid = Widget.extend(ControlPanelMixin, {
     //--------------------------------------------------------------------------
 
     formatPrice: function (text) {
-        if (text === null || text === undefined) {
-            return '–';
-        }
-        var amount = parseFloat(text);
-        return amount % 1 === 0 ? String(amount) : amount.toFixed(2);
+        return text === null || text === undefined ? '–' : editor.formatPrice(text);
     },
 
     availabilityTitle: function (roomType, cell, day) {
@@ -323,88 +319,18 @@ var AriGrid = Widget.extend(ControlPanelMixin, {
     },
 
     //--------------------------------------------------------------------------
-    // Editing
+    // Editing (the dialogs live in ari_grid_editor.js)
     //--------------------------------------------------------------------------
 
     _openCellEditor: function (cells) {
-        var self = this;
-        var initial = this._commonValues(cells);
-        var pricelistPlans = _.uniq(_.map(_.filter(cells, function (cell) {
-            return cell.plan.price_source !== 'fixed';
-        }), function (cell) { return cell.plan.name; }));
-        var $content = $(QWeb.render('PhobsAriGrid.Editor', {
-            widget: this, bulk: false, initial: initial,
-            summary: this._describeCells(cells),
-            pricelistPlans: pricelistPlans,
-        }));
-        var dialog = new Dialog(this, {
-            title: _t("Change prices and restrictions"),
-            size: 'medium',
-            $content: $content,
-            buttons: [
-                {text: _t("Apply"), classes: 'btn-primary o_phobs_ari_apply', click: function () {
-                    var changes = self._readChanges($content, initial);
-                    if (_.isEmpty(changes)) {
-                        dialog.close();
-                        return;
-                    }
-                    self._save('write_cells', [_.map(cells, function (cell) {
-                        return {plan_id: cell.plan.id, code: cell.roomType.code, day: cell.day.iso};
-                    }), changes], dialog);
-                }},
-                {text: _t("Cancel"), close: true},
-            ],
-        });
+        var dialog = editor.openCellEditor(this, cells, this._save.bind(this));
         dialog.on('closed', this, this._paintSelection);
-        dialog.opened().then(function () {
-            $content.find('input:enabled').first().focus().select();
-        });
-        dialog.open();
     },
 
     _openBulkEditor: function () {
-        var self = this;
-        var backend = this.data.backends[0];
-        if (!backend) {
-            return;
+        if (this.data.backends.length) {
+            editor.openBulkEditor(this, this.data.backends, this.data.days, this._save.bind(this));
         }
-        var initial = {price: '', min_los: '', max_los: 'keep', max_nights: '',
-                       closed_to_arrival: 'keep', closed_to_departure: 'keep', stop_sell: 'keep'};
-        var $content = $(QWeb.render('PhobsAriGrid.Editor', {
-            widget: this, bulk: true, initial: initial, summary: '', pricelistPlans: [],
-        }));
-        var dialog = new Dialog(this, {
-            title: _t("Edit in bulk"),
-            size: 'large',
-            $content: $content,
-            buttons: [
-                {text: _t("Apply"), classes: 'btn-primary o_phobs_ari_apply', click: function () {
-                    var changes = self._readChanges($content, initial);
-                    var checked = function (name) {
-                        return $content.find('input[name="' + name + '"]:checked').map(function () {
-                            return $(this).val();
-                        }).get();
-                    };
-                    self._save('bulk_edit', [
-                        $content.find('input[name="date_from"]').val(),
-                        $content.find('input[name="date_to"]').val(),
-                        _.map(checked('weekday'), Number),
-                        _.map(checked('plan'), Number),
-                        checked('room_type'),
-                        changes,
-                    ], dialog);
-                }},
-                {text: _t("Cancel"), close: true},
-            ],
-        });
-        // The room types and plans offered follow the property chosen.
-        $content.on('change', 'select[name="backend"]', function () {
-            $content.find('.o_phobs_ari_bulk_backend').addClass('hidden')
-                .find('input').prop('checked', false);
-            $content.find('.o_phobs_ari_bulk_backend[data-backend="' + $(this).val() + '"]')
-                .removeClass('hidden').find('input[name="plan"]').prop('checked', true);
-        });
-        dialog.open();
     },
 
     _save: function (method, args, dialog) {
@@ -419,72 +345,6 @@ var AriGrid = Widget.extend(ControlPanelMixin, {
             .then(function () {
                 dialog.close();
             });
-    },
-
-    /** What the selected cells have in common, as the editor's starting values. */
-    _commonValues: function (cells) {
-        var common = function (name) {
-            var values = _.uniq(_.map(cells, function (cell) { return cell.values[name]; }));
-            return values.length === 1 ? values[0] : undefined;
-        };
-        var tri = function (value) {
-            return value === undefined ? 'keep' : (value ? 'close' : 'open');
-        };
-        var base = common('base');
-        var minLos = common('min_los');
-        var maxLos = common('max_los');
-        return {
-            price: base === undefined || base === null ? '' : this.formatPrice(base),
-            min_los: minLos === undefined ? '' : String(minLos),
-            max_los: maxLos === undefined ? 'keep' : (maxLos ? 'nights' : 'none'),
-            max_nights: maxLos ? String(maxLos) : '',
-            closed_to_arrival: tri(common('closed_to_arrival')),
-            closed_to_departure: tri(common('closed_to_departure')),
-            stop_sell: tri(common('stop_sell')),
-        };
-    },
-
-    /** The fields the manager changed from their starting values, as the server wants them. */
-    _readChanges: function ($content, initial) {
-        var value = function (name) {
-            return $.trim($content.find('[name="' + name + '"]').val() || '');
-        };
-        var changes = {};
-        if (value('price') !== initial.price && value('price') !== '') {
-            changes.price = value('price');
-        }
-        if (value('min_los') !== initial.min_los && value('min_los') !== '') {
-            changes.min_los = value('min_los');
-        }
-        var maxChoice = value('max_los');
-        if (maxChoice === 'none' && initial.max_los !== 'none') {
-            changes.max_los = 0;
-        } else if (maxChoice === 'nights' && value('max_nights') !== '' &&
-                   (initial.max_los !== 'nights' || value('max_nights') !== initial.max_nights)) {
-            changes.max_los = value('max_nights');
-        }
-        _.each(['closed_to_arrival', 'closed_to_departure', 'stop_sell'], function (name) {
-            var choice = value(name);
-            if (choice !== 'keep' && choice !== initial[name]) {
-                changes[name] = choice === 'close';
-            }
-        });
-        return changes;
-    },
-
-    _describeCells: function (cells) {
-        var first = _.min(cells, function (cell) { return cell.col; }).day;
-        var last = _.max(cells, function (cell) { return cell.col; }).day;
-        var roomTypes = _.uniq(_.map(cells, function (cell) { return cell.roomType.name; }));
-        var plans = _.uniq(_.map(cells, function (cell) { return cell.plan.name; }));
-        var days = first === last ? first.long : first.long + ' – ' + last.long;
-        return roomTypes.join(', ') + ' · ' + plans.join(', ') + ' · ' + days;
-    },
-
-    /** The rate plans of a property once each, for the bulk editor. */
-    bulkPlans: function (backend) {
-        var plans = _.flatten(_.pluck(backend.room_types, 'plans'));
-        return _.uniq(plans, false, function (plan) { return plan.id; });
     },
 });
 
