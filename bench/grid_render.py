@@ -13,6 +13,7 @@ Usage (make bench does it): python bench/grid_render.py DATABASE
 Other active properties of the database are archived while it runs (they would be drawn too)
 and restored afterwards; the bench's own property is archived at the end.
 """
+import os
 import statistics
 import sys
 import time
@@ -113,12 +114,15 @@ def main(database):
         print("grid_render.setup_s: %.1f to create %d room types, %d rooms, %d plans and "
               "send them" % (time.perf_counter() - started, ROOM_TYPES, sum(units.values()),
                              len(PLANS)))
+        print("grid_render.load_average_rpc: %.1f (1-minute load before the reads, %d cores)"
+              % (os.getloadavg()[0], os.cpu_count()))
         cold, warm, size, rooms = json_rpc_read(server, date.today())
         print("grid_render.scope: %d room types x %d rate plans x %d days (%d plan cells)"
               % (len(rooms), len(PLANS), DAYS, sum(len(r["plans"]) for r in rooms) * DAYS))
         print("grid_render.rpc_read_s: median %.3f, max %.3f over %d reads (first read %.3f); "
               "%d KB of JSON" % (statistics.median(warm), max(warm), len(warm), cold,
                                 size / 1024))
+        load_before = os.getloadavg()[0]
         first_open, clicks, splits, cells = browser_render(server, *revenue_manager(rpc))
         print("grid_render.browser_next_window_s: median %.3f, max %.3f over %d clicks until "
               "drawn (of which server read %d ms, drawing %d ms, medians); %d cells on screen"
@@ -127,6 +131,9 @@ def main(database):
                  cells))
         print("grid_render.browser_menu_open_s: %.3f from the menu click until the first window "
               "is drawn (the default 31-day window)" % first_open)
+        # The figures scale with what else runs: on a shared machine, say how busy it was.
+        print("grid_render.load_average: %.1f before the browser runs, %.1f after, on %d cores"
+              % (load_before, os.getloadavg()[0], os.cpu_count()))
     finally:
         if hotel:
             archive_grid_hotel(rpc, hotel)
