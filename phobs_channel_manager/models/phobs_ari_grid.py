@@ -1,4 +1,4 @@
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 from odoo import SUPERUSER_ID, _, api, fields, models
@@ -7,6 +7,7 @@ from odoo.exceptions import UserError
 from ..phobs_api import ari
 from ..phobs_api import ari_grid
 from ..phobs_api.ari_grid import PriceEntry
+from ..phobs_api.dates import clip, days_between
 
 MANAGER = "phobs_channel_manager.group_phobs_manager"
 #: How far a bulk edit may reach at once, as the restriction wizard allows.
@@ -157,11 +158,9 @@ class PhobsAriGrid(models.AbstractModel):
                 ("date_from", "<=", fields.Date.to_string(last)),
                 ("date_to", ">=", fields.Date.to_string(first))]):
             value = record._phobs_value()
-            day = max(fields.Date.from_string(record.date_from), first)
-            end = min(fields.Date.from_string(record.date_to), last)
-            while day <= end:
+            for day in days_between(*clip(fields.Date.from_string(record.date_from),
+                                          fields.Date.from_string(record.date_to), first, last)):
                 result[(record.rate_plan_id.id, record.room_type_code, day)] = value
-                day += timedelta(days=1)
         return result
 
     def _free_rooms(self, backend, codes, first, last):

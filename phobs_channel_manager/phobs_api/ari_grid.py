@@ -9,11 +9,12 @@ without one.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Iterable, Mapping, Sequence
 
 from .ari import RESTRICTION_FIELDS, Restriction
+from .dates import ONE_DAY, clip, days_between
 from .ranges import Run, collapse
 
 #: The window sizes staff can choose: two weeks, a month, two months.
@@ -24,7 +25,6 @@ PENDING = "pending"
 FAILED = "failed"
 _SEVERITY = {None: 0, SENT: 1, PENDING: 2, FAILED: 3}
 
-_DAY = timedelta(days=1)
 _BOOLEAN_FIELDS = ("closed_to_arrival", "closed_to_departure", "stop_sell")
 #: A price with more than this many digits before the point is a typing mistake, not a rate.
 _MAX_PRICE = Decimal("1000000")
@@ -36,7 +36,7 @@ def window_days(first: date, size: int) -> list[date]:
     if size not in WINDOW_SIZES:
         raise ValueError("a window has %s days, not %r" % (
             " or ".join(str(s) for s in WINDOW_SIZES), size))
-    return [first + _DAY * offset for offset in range(size)]
+    return [first + ONE_DAY * offset for offset in range(size)]
 
 
 @dataclass(frozen=True)
@@ -116,25 +116,18 @@ def rewrite_prices(entries: Sequence[PriceEntry], days: Iterable[date],
     first, last = days[0], days[-1]
     ordered = sorted(entries, key=lambda entry: entry.id)
     replaced = [entry for entry in ordered
-                if entry.start <= last + _DAY and first - _DAY <= entry.end]
+                if entry.start <= last + ONE_DAY and first - ONE_DAY <= entry.end]
     span = set(days)
     for entry in replaced:
-        span.update(_days(entry.start, entry.end))
+        span.update(days_between(entry.start, entry.end))
     per_day = {}
     for entry in ordered:
-        for day in _days(max(entry.start, min(span)), min(entry.end, max(span))):
+        for day in days_between(*clip(entry.start, entry.end, min(span), max(span))):
             if day in span:
                 per_day[day] = entry.amount
     for day in days:
         per_day[day] = amount
     return [entry.id for entry in replaced], collapse(per_day)
-
-
-def _days(first: date, last: date):
-    day = first
-    while day <= last:
-        yield day
-        day += _DAY
 
 
 @dataclass(frozen=True)
@@ -156,7 +149,7 @@ def outbox_index(rows: Iterable[OutboxRow], first: date, last: date) -> dict:
     index = {}
     for row in rows:
         state = FAILED if row.failed else PENDING
-        for day in _days(max(row.start, first), min(row.end, last)):
+        for day in days_between(*clip(row.start, row.end, first, last)):
             key = (row.kind, row.room_type_code, row.rate_plan_code or "", day)
             index[key] = worst([index.get(key), state])
     return index

@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 
 from phobs_channel_manager.phobs_api import ari_grid
+from phobs_channel_manager.phobs_api.dates import days_between
 from phobs_channel_manager.phobs_api.ari_grid import FAILED, PENDING, SENT, OutboxRow, PriceEntry
 
 D = date(2027, 12, 20)
@@ -79,7 +80,7 @@ def test_a_price_on_one_day_of_a_season_changes_that_day_only():
     assert [(r.start, r.end, r.value) for r in runs] == [
         (day(0), day(3), Decimal("100")), (day(4), day(4), Decimal("150")),
         (day(5), day(30), Decimal("100"))]
-    expected = {d: Decimal("100") for d in ari_grid._days(day(0), day(30))}
+    expected = {d: Decimal("100") for d in days_between(day(0), day(30))}
     expected[day(4)] = Decimal("150")
     assert effective(entries, day(-5), day(40)) == expected
 
@@ -97,7 +98,7 @@ def test_a_newer_special_day_keeps_winning_after_the_season_is_rewritten():
 
 
 def test_weekend_prices_set_on_days_without_any_price():
-    weekend = [d for d in ari_grid._days(day(0), day(13)) if d.weekday() >= 5]
+    weekend = [d for d in days_between(day(0), day(13)) if d.weekday() >= 5]
     entries, obsolete, runs = apply_rewrite([], weekend, Decimal("130"))
     assert obsolete == []
     assert effective(entries, day(0), day(13)) == {d: Decimal("130") for d in weekend}
