@@ -204,9 +204,13 @@ class PhobsAriGrid(models.AbstractModel):
         self.env["phobs.backend"]._phobs_check_manager()
         edit = self._parse(changes)
         targets = {}
-        for cell in cells:
-            key = (int(cell["plan_id"]), str(cell["code"]))
-            targets.setdefault(key, set()).add(fields.Date.from_string(cell["day"]))
+        try:
+            for cell in cells:
+                key = (int(cell["plan_id"]), str(cell["code"]))
+                targets.setdefault(key, set()).add(date.fromisoformat(cell["day"]))
+        except (KeyError, TypeError, ValueError) as err:
+            raise UserError(_("A cell of the grid could not be read (%s): reload the grid.")
+                            % err) from err
         return self._apply(targets, edit)
 
     @api.model

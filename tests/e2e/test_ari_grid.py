@@ -48,7 +48,7 @@ def test_manager_changes_a_price_and_stops_sale_in_the_grid(
         open_app(page, "Hotel Management")
         open_sidebar_menu(page, "Channel Manager", "Rates & Availability")
         page.click(".o_phobs_ari_size[data-size='14']")
-        page.wait_for_selector(".o_phobs_ari_table th.o_phobs_ari_day >> nth=13")
+        page.wait_for_selector(".o_phobs_ari_table[data-size='14']")
         wait_idle(page)
         assert page.locator("th.o_phobs_ari_day").count() == 14
         price = _cell(page, double, "BAR", raised)

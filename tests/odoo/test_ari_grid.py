@@ -186,6 +186,9 @@ class TestAriGrid(AriCase):
             grid.write_cells(today, {})
         with self.assertRaisesRegex(UserError, "not a number"):
             grid.write_cells(today, {"price": "ten"})
+        with self.assertRaisesRegex(UserError, "could not be read"):
+            grid.write_cells([{"plan_id": self.bar.id, "code": "DBL", "day": "24/12"}],
+                             {"stop_sell": True})
         with self.assertRaisesRegex(UserError, "14 or 31 or 62"):
             grid.read_window(size=365)
 
