@@ -20,4 +20,5 @@ rm -f "$VAR/pg_test_fsync.tmp"
 echo "postgres.fdatasync_us: ${fdatasync_us} per WAL flush on this disk (the dev cluster runs" \
      "with fsync off; a durable server adds this to every commit, e.g. each push)"
 devenv/testdb.sh phobs_bench 2>&1 | grep -v "^Running as user 'root'"
+python bench/grid_render.py phobs_bench
 python bench/reservation_flows.py phobs_bench

@@ -11,6 +11,7 @@
         "security/phobs_security.xml",
         "security/ir.model.access.csv",
         "security/phobs_rules.xml",
+        "security/phobs_booking_report_rules.xml",
         "data/phobs_channel_data.xml",
         "data/phobs_cron.xml",
         "data/phobs_monitoring_cron.xml",
@@ -29,7 +30,10 @@
         "views/phobs_error_log_views.xml",
         "views/phobs_menus.xml",
         "views/phobs_monitoring_menus.xml",
+        "views/phobs_ari_grid_views.xml",
+        "views/phobs_booking_report_views.xml",
     ],
+    "qweb": ["static/src/xml/ari_grid.xml"],
     "demo": [
         "demo/phobs_backend_demo.xml",
     ],

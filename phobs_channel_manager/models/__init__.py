@@ -18,3 +18,6 @@ from . import phobs_rate_price
 from . import phobs_restriction
 from . import product_pricelist_item
 from . import phobs_error_log
+from . import phobs_backend_grid
+from . import phobs_ari_grid
+from . import phobs_booking_report

@@ -180,22 +180,53 @@ class PhobsRatePlan(models.Model):
         return prices
 
     def _phobs_pricelist_prices(self, codes, date_from, date_to):
-        """The pricelist's price of the cheapest room product of each type, day by day."""
+        """The pricelist's price of the cheapest room product of each type, day by day.
+
+        Odoo prices a day through the pricelist rules valid on it, so days whose valid rules
+        are the same get the same prices: each such set of rules is computed once (a 365-day
+        horizon costs a few computations, not 365), unless a currency conversion, whose rate
+        changes by the day, takes part.
+        """
         products = self.backend_id._phobs_room_type_products(codes)
         every = self.env["product.product"].sudo().browse(
             sorted({product.id for found in products.values() for product in found}))
         if not every:
             return {}
         pricelist = self.pricelist_id.sudo()
+        rules_of_day = self._phobs_pricelist_rules_of_day(pricelist, every)
+        computed = {}
         prices = {}
         for day in days_between(date_from, date_to):
             stamp = fields.Date.to_string(day)
-            # Odoo 11 reads the date of a pricelist based on another one from the context.
-            found = pricelist.with_context(date=stamp)._compute_price_rule(
-                [(product, 1.0, False) for product in every], date=stamp)
+            key = rules_of_day(stamp)
+            if key not in computed:
+                # Odoo 11 reads the date of a pricelist based on another one from the context.
+                computed[key] = pricelist.with_context(date=stamp)._compute_price_rule(
+                    [(product, 1.0, False) for product in every], date=stamp)
+            found = computed[key]
             for code, room_products in products.items():
                 amounts = [found[product.id][0] for product in room_products
                            if found.get(product.id) and found[product.id][0] is not False]
                 if amounts:
                     prices[(code, day)] = max(Decimal(0), Decimal(str(min(amounts))))
         return prices
+
+    @staticmethod
+    def _phobs_pricelist_rules_of_day(pricelist, products):
+        """A function giving, for a day, what its prices depend on: the ids of the rules valid
+        that day in the pricelist and the pricelists it is based on; the day itself when
+        currencies are converted."""
+        chain = pricelist
+        todo = pricelist
+        while todo:
+            based_on = todo.mapped("item_ids").filtered(
+                lambda item: item.base == "pricelist").mapped("base_pricelist_id") - chain
+            chain |= based_on
+            todo = based_on
+        if len(chain.mapped("currency_id") | products.mapped("currency_id")) > 1:
+            return lambda stamp: stamp
+        rules = [(item.id, item.date_start or "", item.date_end or "")
+                 for item in chain.mapped("item_ids")]
+        return lambda stamp: frozenset(
+            rule for rule, start, end in rules
+            if (not start or start <= stamp) and (not end or end >= stamp))

@@ -25,8 +25,12 @@ def wait_http(url, timeout=90.0, process=None):
     while time.monotonic() < deadline:
         if process is not None and process.poll() is not None:
             raise RuntimeError("%s exited with %s before answering" % (url, process.returncode))
+        # Connecting fails fast while the server starts; once it accepts, wait for its answer:
+        # the first page compiles the asset bundles, and a new request every two seconds
+        # would start a new compilation each (on a loaded machine they never finish).
+        remaining = max(2.0, deadline - time.monotonic())
         try:
-            response = httpx.get(url, timeout=2.0)
+            response = httpx.get(url, timeout=httpx.Timeout(remaining, connect=2.0))
             if response.status_code < 500:
                 return response
         except httpx.HTTPError as err:
