@@ -26,21 +26,17 @@ class PhobsBackendExport(models.Model):
         reservation = self.env["hotel.reservation"].sudo().browse(int(res_id)).exists()
         if not reservation:
             return None
-        tz = self._phobs_tz()
-        arrival, departure = stay_dates(reservation.checkin, reservation.checkout, tz)
+        binding = reservation.phobs_reservation_id
+        # A channel booking travels whole: every stay period of it, each with its own dates.
+        reservations = reservation
+        if binding:
+            reservations = binding.hotel_reservation_ids.filtered(
+                lambda r: r.state != "cancel" or outbox_row.res_status == "Cancel") or reservation
         stays = []
-        for line in reservation.reservation_line:
-            if not line.categ_id.phobs_code or line.categ_id.phobs_backend_id != self:
-                continue
-            counts = [GuestCount(AGE_ADULT, max(1, reservation.adults))]
-            if reservation.children:
-                counts.append(GuestCount(AGE_CHILD, reservation.children))
-            stays.append(RoomStay(room_type_code=line.categ_id.phobs_code, rate_plan_code=None,
-                                  arrival=arrival, departure=departure,
-                                  units=max(1, len(line.reserve)), guest_counts=tuple(counts)))
+        for period in reservations.sorted("checkin"):
+            stays.extend(self._phobs_export_stays(period))
         if not stays:
             return None
-        binding = reservation.phobs_reservation_id
         partner = reservation.partner_id
         names = (partner.name or "").split(" ", 1)
         now = datetime.now(timezone.utc).replace(microsecond=0)
@@ -59,3 +55,17 @@ class PhobsBackendExport(models.Model):
                           surname=names[-1] or None, email=partner.email or None,
                           phone=partner.phone or None),),
         )
+
+    def _phobs_export_stays(self, reservation):
+        arrival, departure = stay_dates(reservation.checkin, reservation.checkout, self._phobs_tz())
+        stays = []
+        for line in reservation.reservation_line:
+            if not line.categ_id.phobs_code or line.categ_id.phobs_backend_id != self:
+                continue
+            counts = [GuestCount(AGE_ADULT, max(1, reservation.adults))]
+            if reservation.children:
+                counts.append(GuestCount(AGE_CHILD, reservation.children))
+            stays.append(RoomStay(room_type_code=line.categ_id.phobs_code, rate_plan_code=None,
+                                  arrival=arrival, departure=departure,
+                                  units=max(1, len(line.reserve)), guest_counts=tuple(counts)))
+        return stays

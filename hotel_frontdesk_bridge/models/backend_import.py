@@ -6,7 +6,7 @@ from odoo.exceptions import UserError
 from odoo.addons.phobs_channel_manager.phobs_api.records import ResStatus
 
 from ..room_allocation import PlacedStay, allocate
-from ..stay_calendar import checkin_instant, checkout_instant
+from ..stay_calendar import checkin_instant, checkout_instant, stay_dates
 
 
 class PhobsBackendImport(models.Model):
@@ -16,32 +16,83 @@ class PhobsBackendImport(models.Model):
         return self.env["ir.sequence"].sudo().next_by_code("hotel.reservation") or ""
 
     def _phobs_apply_reservation(self, binding):
-        Reservation = self.env["hotel.reservation"].sudo().with_context(
-            phobs_from_channel=True, duplicate=True, tracking_disable=True)
-        hotel_reservation = binding.hotel_reservation_id.with_env(Reservation.env)
+        """Places a channel booking at the front desk: one reservation per distinct stay period
+        (room stays with equal dates share one), each holding its rooms only for its own
+        nights. A new version reconciles that set: periods that remain keep their reservation
+        (the first keeps the number Phobs was given), new ones get one, vanished ones are
+        released and removed, so no room stays held by an old version."""
+        existing = self._phobs_front_desk_reservations(binding)
         if binding.status == ResStatus.CANCEL.value:
-            if hotel_reservation and hotel_reservation.state != "cancel":
-                hotel_reservation.cancel_reservation()
-            return {"state": "cancelled", "pms_ref": hotel_reservation.reservation_no or ""}
+            for reservation in existing.filtered(lambda r: r.state != "cancel"):
+                reservation.cancel_reservation()  # OCA's method takes one reservation at a time
+            return {"state": "cancelled", "pms_ref": binding.pms_ref or existing[:1].reservation_no or ""}
 
         room_types = self._phobs_room_types_for(binding)
-        if hotel_reservation:
-            self._phobs_release_rooms(hotel_reservation)
-        placement, conflict = self._phobs_place(binding, room_types, hotel_reservation)
-        values = self._phobs_reservation_values(binding, conflict)
-        if hotel_reservation:
-            hotel_reservation.reservation_line.with_context(phobs_from_channel=True).unlink()
-            hotel_reservation.write(values)
-        else:
-            hotel_reservation = Reservation.with_context(
-                phobs_reservation_no=binding.pms_ref or False).create(values)
-            binding.hotel_reservation_id = hotel_reservation
+        self._phobs_release_rooms(existing)
+        placement, conflict = self._phobs_place(binding, room_types, existing)
+        reservations = self._phobs_reconcile_periods(binding, existing, conflict)
+        primary = reservations[:1]
         if conflict:
-            hotel_reservation.write({"state": "draft"})
-            return {"state": "conflict", "pms_ref": hotel_reservation.reservation_no,
+            reservations.write({"state": "draft"})
+            return {"state": "conflict", "pms_ref": primary.reservation_no,
                     "message": conflict["message"], "conflict": conflict}
-        self._phobs_assign_rooms(hotel_reservation, placement)
-        return {"state": "applied", "pms_ref": hotel_reservation.reservation_no}
+        self._phobs_assign_rooms(reservations, placement)
+        return {"state": "applied", "pms_ref": primary.reservation_no}
+
+    def _phobs_front_desk_reservations(self, binding):
+        """The binding's front-desk reservations, the one carrying its number first."""
+        Reservation = self.env["hotel.reservation"].sudo().with_context(
+            phobs_from_channel=True, duplicate=True, tracking_disable=True)
+        reservations = Reservation.search([("phobs_reservation_id", "=", binding.id)],
+                                          order="checkin, id")
+        return reservations.sorted(lambda r: r.reservation_no != binding.pms_ref)
+
+    @staticmethod
+    def _phobs_periods(binding):
+        """``{(arrival, departure): stays}`` in arrival order: stays of equal dates share one."""
+        periods = {}
+        for stay in binding.stay_ids.sorted(lambda s: (s.arrival, s.departure, s.id)):
+            periods.setdefault((stay.arrival, stay.departure), binding.stay_ids.browse())
+            periods[(stay.arrival, stay.departure)] |= stay
+        return periods
+
+    def _phobs_reconcile_periods(self, binding, existing, conflict):
+        """One reservation per period, reusing ``existing`` (same dates first); those left over
+        are removed. Returns the reservations in period order, the numbered one first."""
+        periods = self._phobs_periods(binding)
+        unused = list(existing)
+        chosen = {}
+        for key in periods:
+            same = [r for r in unused if self._phobs_period_of(r) == key]
+            if same:
+                chosen[key] = same[0]
+                unused.remove(same[0])
+        for key in periods:
+            if key not in chosen and unused:
+                chosen[key] = unused.pop(0)
+        Reservation = existing.browse().with_context(
+            phobs_from_channel=True, duplicate=True, tracking_disable=True)
+        result = Reservation
+        for key, stays in periods.items():
+            values = self._phobs_reservation_values(binding, stays, conflict)
+            reservation = chosen.get(key)
+            if reservation:
+                reservation.reservation_line.with_context(phobs_from_channel=True).unlink()
+                reservation.write(values)
+            else:
+                number = False if existing or result else binding.pms_ref or False
+                reservation = Reservation.with_context(phobs_reservation_no=number).create(values)
+            result |= reservation
+        for leftover in unused:
+            leftover.reservation_line.with_context(phobs_from_channel=True).unlink()
+            leftover.write({"state": "draft"})
+            leftover.unlink()
+        return result.sorted(lambda r: r.reservation_no != binding.pms_ref)
+
+    def _phobs_period_of(self, reservation):
+        tz = self._phobs_tz()
+        arrival, departure = stay_dates(reservation.checkin, reservation.checkout, tz)
+        return fields.Date.to_string(arrival), fields.Date.to_string(departure)
 
     def _phobs_room_types_for(self, binding):
         codes = set(binding.stay_ids.mapped("room_type_code"))
@@ -53,17 +104,20 @@ class PhobsBackendImport(models.Model):
                             % ", ".join(sorted(unknown)))
         return {room_type.phobs_code: room_type for room_type in room_types}
 
-    def _phobs_place(self, binding, room_types, hotel_reservation):
-        """Rooms for every stay (with moves of other guests), or the conflict to report."""
+    def _phobs_place(self, binding, room_types, existing):
+        """Rooms for every stay (with moves of other guests), or the conflict to report.
+        ``existing``: the booking's own reservations, whose old rooms are free to reuse."""
         placement = []
         for stay in binding.stay_ids:
             room_type = room_types[stay.room_type_code]
             rooms = self._phobs_sellable_rooms(room_type)
             arrival = fields.Date.from_string(stay.arrival)
             departure = fields.Date.from_string(stay.departure)
-            placed = self._phobs_placed_stays(rooms, arrival, departure, hotel_reservation)
-            taken = {room for _stay, allocation in placement for room in allocation.rooms}
-            placed += [PlacedStay(("taken", room), room, arrival, departure, False) for room in taken]
+            placed = self._phobs_placed_stays(rooms, arrival, departure, existing)
+            # Rooms this booking's earlier stays took, for their own nights only.
+            placed += [PlacedStay(("taken", room), room, fields.Date.from_string(other.arrival),
+                                  fields.Date.from_string(other.departure), False)
+                       for other, allocation in placement for room in allocation.rooms]
             allocation = allocate(rooms.ids, placed, arrival, departure, stay.units,
                                   allow_moves=self.auto_reassign)
             if allocation is None:
@@ -95,57 +149,80 @@ class PhobsBackendImport(models.Model):
             "proposals": "\n".join(proposals),
         }
 
-    def _phobs_reservation_values(self, binding, conflict):
+    def _phobs_reservation_values(self, binding, stays, conflict):
+        """The front-desk reservation of one stay period: its own nights and guests."""
         tz = self._phobs_tz()
         partner = self._phobs_partner(binding)
-        checkin = checkin_instant(fields.Date.from_string(binding.arrival), tz)
-        checkout = checkout_instant(fields.Date.from_string(binding.departure), tz)
-        pricelist = self.pricelist_id or partner.property_product_pricelist
+        checkin = checkin_instant(fields.Date.from_string(stays[0].arrival), tz)
+        checkout = checkout_instant(fields.Date.from_string(stays[0].departure), tz)
         notes = [_("Channel booking %s via %s (Phobs %s).") % (
             binding.channel_booking_id or "-", binding.channel_id.name or "-", binding.external_id)]
-        if binding.special_requests:
-            notes.append(_("Special requests: %s") % binding.special_requests)
         if conflict:
             notes.append(_("OVERBOOKED: %s") % conflict["message"])
+        single = len(binding.stay_ids) == len(stays)
+        adults = sum(stays.mapped("adults")) or (binding.adults if single else 0)
+        children = sum(stays.mapped("children")) or (binding.children if single else 0)
         return {
             "partner_id": partner.id,
             "partner_invoice_id": partner.id,
             "partner_order_id": partner.id,
             "partner_shipping_id": partner.id,
-            "pricelist_id": pricelist.id,
+            "pricelist_id": self._phobs_pricelist(binding, partner).id,
             "checkin": checkin,
             "checkout": checkout,
             "date_order": min(fields.Datetime.now(), checkin),
-            "adults": max(1, binding.adults),
-            "children": binding.children,
+            "adults": max(1, adults),
+            "children": children,
             "note": "\n".join(notes),
             "phobs_reservation_id": binding.id,
         }
 
-    def _phobs_release_rooms(self, hotel_reservation):
-        self.env["hotel.room.reservation.line"].sudo().search(
-            [("reservation_id", "=", hotel_reservation.id)]).unlink()
+    def _phobs_pricelist(self, binding, partner):
+        """A pricelist in the booking's currency: the backend's if it is, else the guest's if
+        it is, else the first such pricelist of the company, else a new one."""
+        currency = binding.currency_id or self.currency_id
+        for pricelist in (self.pricelist_id, partner.property_product_pricelist):
+            if pricelist and pricelist.currency_id == currency:
+                return pricelist
+        Pricelist = self.env["product.pricelist"].sudo()
+        pricelist = Pricelist.search([("currency_id", "=", currency.id),
+                                      ("company_id", "in", (False, self.company_id.id))], limit=1)
+        if not pricelist:
+            if not currency.active:
+                currency.sudo().active = True  # a folio and invoice in it need it active
+            pricelist = Pricelist.create({"name": _("Channel bookings (%s)") % currency.name,
+                                          "currency_id": currency.id,
+                                          "company_id": self.company_id.id})
+        return pricelist
 
-    def _phobs_assign_rooms(self, hotel_reservation, placement):
+    def _phobs_release_rooms(self, reservations):
+        if reservations:
+            self.env["hotel.room.reservation.line"].sudo().search(
+                [("reservation_id", "in", reservations.ids)]).unlink()
+
+    def _phobs_assign_rooms(self, reservations, placement):
+        """Each stay's rooms on the reservation of its period, held for that period only."""
         RoomLine = self.env["hotel.room.reservation.line"].sudo()
         for key, _from_room, to_room in (move for _stay, a in placement for move in a.moves):
             if key[0] == "res":
                 self._phobs_move_guest(RoomLine.browse(key[1]), to_room)
+        by_period = {self._phobs_period_of(r): r for r in reservations}
         for stay, allocation in placement:
+            reservation = by_period[(stay.arrival, stay.departure)]
             room_type = self._phobs_room_types([stay.room_type_code])[:1]
             self.env["hotel_reservation.line"].sudo().with_context(phobs_from_channel=True).create({
-                "line_id": hotel_reservation.id,
+                "line_id": reservation.id,
                 "categ_id": room_type.id,
                 "reserve": [(6, 0, allocation.rooms)],
                 "name": stay.room_type_code,
             })
             for room_id in allocation.rooms:
                 RoomLine.create({
-                    "room_id": room_id, "check_in": hotel_reservation.checkin,
-                    "check_out": hotel_reservation.checkout, "state": "assigned",
-                    "reservation_id": hotel_reservation.id,
+                    "room_id": room_id, "check_in": reservation.checkin,
+                    "check_out": reservation.checkout, "state": "assigned",
+                    "reservation_id": reservation.id,
                 })
-        hotel_reservation.write({"state": "confirm"})
+        reservations.write({"state": "confirm"})
 
     def _phobs_move_guest(self, room_line, to_room_id):
         """Moves a placed guest to another room of the same type, and says so on the booking."""
