@@ -7,6 +7,9 @@
     "author": "Phobs Channel Manager for Odoo contributors",
     "depends": ["phobs_channel_manager", "hotel_reservation"],
     "data": [
+        "data/product_data.xml",
+        "views/hotel_folio_views.xml",
+        "views/channel_cancel_wizard_views.xml",
         "views/hotel_room_type_views.xml",
         "views/hotel_reservation_views.xml",
         "views/phobs_rate_plan_views.xml",

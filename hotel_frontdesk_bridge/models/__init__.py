@@ -2,11 +2,17 @@ from . import phobs_backend
 from . import backend_availability
 from . import backend_guests
 from . import backend_import
+from . import backend_folio
+from . import backend_version_notes
+from . import hotel_folio
 from . import backend_export
 from . import phobs_reservation
 from . import hotel_room_type
 from . import hotel_room
 from . import hotel_reservation
+from . import hotel_reservation_channel
 from . import folio_room_line
 from . import phobs_rate_plan
 from . import phobs_restriction_wizard
+from . import channel_cancel_wizard
+from . import phobs_outbox

@@ -69,3 +69,27 @@ class PhobsBackendExport(models.Model):
                                   arrival=arrival, departure=departure,
                                   units=max(1, len(line.reserve)), guest_counts=tuple(counts)))
         return stays
+
+    def _phobs_upload_accepted(self, outbox_row):
+        """Phobs took a front-desk Cancel or Modify of a channel booking: the booking says so
+        (a Cancelled one leaves revenue figures; a modified one holds the front desk's stays)."""
+        binding = outbox_row.phobs_reservation_id
+        if outbox_row.res_status == "Cancel":
+            binding.write({"status": "Cancel", "sync_state": "cancelled"})
+            self._phobs_sync_folio_safely(binding)
+        elif outbox_row.res_status == "Modify":
+            live = binding.hotel_reservation_ids.filtered(lambda r: r.state != "cancel")
+            stays = [(0, 0, values) for reservation in live.sorted("checkin")
+                     for values in self._phobs_stay_values_of(reservation)]
+            if stays:
+                binding.write({"status": "Modify", "stay_ids": [(5, 0, 0)] + stays,
+                               "arrival": min(v["arrival"] for _c, _i, v in stays),
+                               "departure": max(v["departure"] for _c, _i, v in stays)})
+
+    def _phobs_stay_values_of(self, reservation):
+        arrival, departure = stay_dates(reservation.checkin, reservation.checkout, self._phobs_tz())
+        return [{"room_type_code": line.categ_id.phobs_code, "units": max(1, len(line.reserve)),
+                 "arrival": str(arrival), "departure": str(departure),
+                 "adults": reservation.adults, "children": reservation.children}
+                for line in reservation.reservation_line
+                if line.categ_id.phobs_code and line.categ_id.phobs_backend_id == self]

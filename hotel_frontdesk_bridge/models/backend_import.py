@@ -1,5 +1,7 @@
 """Phobs bookings -> front-desk reservations: placing their rooms, moving other guests when
 that makes room, or reporting the overbooking with proposals."""
+import logging
+
 from odoo import _, fields, models
 from odoo.exceptions import UserError
 
@@ -7,6 +9,8 @@ from odoo.addons.phobs_channel_manager.phobs_api.records import ResStatus
 
 from ..room_allocation import PlacedStay, allocate
 from ..stay_calendar import checkin_instant, checkout_instant, stay_dates
+
+_logger = logging.getLogger(__name__)
 
 
 class PhobsBackendImport(models.Model):
@@ -22,9 +26,12 @@ class PhobsBackendImport(models.Model):
         (the first keeps the number Phobs was given), new ones get one, vanished ones are
         released and removed, so no room stays held by an old version."""
         existing = self._phobs_front_desk_reservations(binding)
+        previous = existing[:1].phobs_version_summary
         if binding.status == ResStatus.CANCEL.value:
             for reservation in existing.filtered(lambda r: r.state != "cancel"):
                 reservation.cancel_reservation()  # OCA's method takes one reservation at a time
+            self._phobs_sync_folio_safely(binding)
+            self._phobs_note_version(binding, existing, previous)
             return {"state": "cancelled", "pms_ref": binding.pms_ref or existing[:1].reservation_no or ""}
 
         room_types = self._phobs_room_types_for(binding)
@@ -37,7 +44,21 @@ class PhobsBackendImport(models.Model):
             return {"state": "conflict", "pms_ref": primary.reservation_no,
                     "message": conflict["message"], "conflict": conflict}
         self._phobs_assign_rooms(reservations, placement)
+        self._phobs_sync_folio_safely(binding)
+        self._phobs_note_version(binding, reservations, previous)
         return {"state": "applied", "pms_ref": primary.reservation_no}
+
+    def _phobs_sync_folio_safely(self, binding):
+        """The rooms matter more than the folio: a folio that cannot be built is said on the
+        booking for staff (Create Folio retries) and does not undo the placement."""
+        try:
+            with self.env.cr.savepoint():
+                self._phobs_sync_folio(binding)
+        except Exception as err:  # noqa: BLE001 - reported on the booking, placement kept
+            _logger.exception("Folio of channel booking %s could not be built", binding.external_id)
+            for reservation in binding.hotel_reservation_ids[:1]:
+                reservation.message_post(body=_("The folio of this channel booking could not be "
+                                                "built: %s") % err)
 
     def _phobs_front_desk_reservations(self, binding):
         """The binding's front-desk reservations, the one carrying its number first."""

@@ -28,6 +28,7 @@ class PhobsCase(BaseCase):
         self.env = api.Environment(self.cr, SUPERUSER_ID, {})
         self.addCleanup(self.registry.clear_caches)
         self.addCleanup(self.env.reset)
+        self._warm_decimal_precisions()
         self.odoo_url = serve_odoo(get_db_name())
         self.sandbox = shared_sandbox()
         self.hotel = self.sandbox.new_hotel(self.room_types, rate_plans=self.sandbox_rate_plans)
@@ -56,6 +57,15 @@ class PhobsCase(BaseCase):
                     "room_categ_id": room_type.id, "capacity": 4, "list_price": 100,
                 }).id for number in range(1, units + 1)])
         self.env["phobs.outbox"].search([("backend_id", "=", self.backend.id)]).unlink()
+
+    def _warm_decimal_precisions(self):
+        """In test mode, Odoo 11 reads a decimal precision missing from its cache through a
+        cursor whose close rolls the shared test cursor back to its last commit, dropping any
+        savepoint open at that moment (the services apply each message in one). Production
+        opens a cursor of its own. Reading every precision once after the cache clear avoids it."""
+        Precision = self.env["decimal.precision"]
+        for name in Precision.search([]).mapped("name"):
+            Precision.precision_get(name)
 
     # helpers ----------------------------------------------------------------------------
 
