@@ -17,6 +17,17 @@ from ..stay_calendar import checkin_instant, checkout_instant
 FOLIO_CONTEXT = {"tracking_disable": True, "mail_notrack": True, "mail_create_nolog": True}
 
 
+def binding_room_prices(binding):
+    """``{stay id: [[(night, price)] per room]}`` of a channel booking, as the folio bills it."""
+    return room_prices([
+        StayPrices(stay.id, fields.Date.from_string(stay.arrival),
+                   fields.Date.from_string(stay.departure), stay.units,
+                   Decimal(str(stay.amount)) if stay.amount else None,
+                   {fields.Date.from_string(n.night): Decimal(str(n.amount))
+                    for n in stay.night_ids})
+        for stay in binding.stay_ids], Decimal(str(binding.amount_total or 0)))
+
+
 class PhobsBackendFolio(models.Model):
     _inherit = "phobs.backend"
 
@@ -115,14 +126,7 @@ class PhobsBackendFolio(models.Model):
 
     def _phobs_room_lines(self, binding, reservations):
         """One folio line per room and run of nights at one price."""
-        stays = binding.stay_ids
-        prices = room_prices([
-            StayPrices(stay.id, fields.Date.from_string(stay.arrival),
-                       fields.Date.from_string(stay.departure), stay.units,
-                       Decimal(str(stay.amount)) if stay.amount else None,
-                       {fields.Date.from_string(n.night): Decimal(str(n.amount))
-                        for n in stay.night_ids})
-            for stay in stays], Decimal(str(binding.amount_total or 0)))
+        prices = binding_room_prices(binding)
         tz = self._phobs_tz()
         lines = []
         for stay, rooms in self._phobs_stay_rooms(binding, reservations).items():

@@ -22,8 +22,6 @@ class HotelReservation(models.Model):
                                            copy=False, readonly=True, index=True)
     phobs_channel_id = fields.Many2one(related="phobs_reservation_id.channel_id", store=True,
                                        readonly=True, string="Channel")
-    phobs_channel_booking_id = fields.Char(related="phobs_reservation_id.channel_booking_id",
-                                           readonly=True, string="Channel Booking ID")
 
     def cancel_reservation(self):
         """A channel booking is cancelled at the channel: through *Cancel Channel Booking*

@@ -5,8 +5,12 @@ ones say so), so that a hotel user sees the OTA, its number, the guests per room
 prices and the guarantee without any access to the channel manager's own records. The card is
 only ever shown as type, last four digits and expiry: nothing more is stored.
 """
+import re
+
 from odoo import _, api, fields, models
 from odoo.tools import html_escape
+
+from .backend_folio import binding_room_prices
 
 
 class HotelReservationChannel(models.Model):
@@ -63,9 +67,14 @@ class HotelReservationChannel(models.Model):
 
 def _guarantee(binding):
     """Card type, last four digits and expiry; never more (nothing more is kept)."""
-    if not (binding.card_type or binding.card_last4):
+    card_type, last4 = binding.card_type, binding.card_last4
+    if not (card_type or last4) and binding.payment_card:
+        # Bookings stored before the card fields: "VI ****1234".
+        match = re.match(r"^\s*(\w+)?\s*\*+(\d{4})\s*$", binding.payment_card)
+        card_type, last4 = match.groups() if match else (None, None)
+    if not (card_type or last4):
         return _("No card guarantee")
-    parts = [binding.card_type or _("Card"), "**** %s" % (binding.card_last4 or "????")]
+    parts = [card_type or _("Card"), "**** %s" % (last4 or "????")]
     if binding.card_expiry:
         parts.append(_("expires %s") % binding.card_expiry)
     return " ".join(parts)
@@ -87,18 +96,24 @@ def _guests(stay):
 def _rooms_html(binding):
     """One block per room stay: type, dates, rooms, guests, then its nightly prices."""
     currency = binding.currency_id
+    prices = binding_room_prices(binding)
+    placed = binding.backend_id._phobs_stay_rooms(binding, binding.hotel_reservation_ids)
     rows = []
     for stay in binding.stay_ids:
-        nights = stay.night_ids.sorted("night")
-        prices = ", ".join("%s: %s" % (night.night[5:], _money(night.amount, currency))
-                           for night in nights) or _("%s for the stay") % _money(stay.amount,
-                                                                                  currency)
+        room_names = ", ".join(placed.get(stay, binding.env["hotel.room"]).mapped("name"))
+        rooms = prices.get(stay.id) or [[]]
+        nightly = ", ".join("%s: %s" % (night.strftime("%d/%m"), _money(float(price), currency))
+                            for night, price in rooms[0])
+        if len({tuple(room) for room in rooms}) > 1:
+            nightly += _(" (first room; the others: see the folio)")
         rows.append(
-            "<tr><td><b>%s</b> x %d</td><td>%s - %s</td><td>%s%s</td><td>%s</td></tr>" % (
-                html_escape(stay.room_type_code), stay.units, stay.arrival, stay.departure,
+            "<tr><td><b>%s</b> x %d%s</td><td>%s - %s</td><td>%s%s</td><td>%s</td></tr>" % (
+                html_escape(stay.room_type_code), stay.units,
+                ("<br/>" + html_escape(room_names)) if room_names else "",
+                stay.arrival, stay.departure,
                 html_escape(_guests(stay)),
                 (" (%s)" % html_escape(stay.guest_names)) if stay.guest_names else "",
-                html_escape(prices + (_(" per room") if nights else ""))))
+                html_escape(_("%s per room") % nightly)))
     return (
         '<table class="table table-condensed o_phobs_rooms"><thead><tr><th>%s</th><th>%s</th>'
         "<th>%s</th><th>%s</th></tr></thead><tbody>%s</tbody><tfoot><tr><td colspan=\"3\">"
