@@ -7,6 +7,7 @@
     "author": "Phobs Channel Manager for Odoo contributors",
     "depends": ["phobs_channel_manager", "hotel_reservation"],
     "data": [
+        "security/hotel_reservation_rules.xml",
         "data/product_data.xml",
         "views/hotel_folio_views.xml",
         "views/channel_cancel_wizard_views.xml",
