@@ -37,16 +37,6 @@ def local_date(server_datetime, tz_name):
     return server_datetime.replace(tzinfo=timezone.utc).astimezone(_zone(tz_name)).date()
 
 
-def last_night(departure):
-    """The last night of a stay leaving on ``departure`` (the departure day is not a night)."""
-    return departure - timedelta(days=1)
-
-
-def nights(arrival, departure):
-    """Every night of ``[arrival, departure)``, in order."""
-    return [arrival + timedelta(days=n) for n in range((departure - arrival).days)]
-
-
 def stay_dates(checkin, checkout, tz_name):
     """(arrival, departure) local dates of a stored stay; a same-day stay holds one night."""
     arrival = local_date(checkin, tz_name)

@@ -3,7 +3,7 @@ from datetime import timedelta
 
 from odoo import fields, models
 
-from odoo.addons.phobs_channel_manager.phobs_api.ari import days_between
+from odoo.addons.phobs_channel_manager.phobs_api.dates import days_between
 
 from ..room_allocation import PlacedStay
 from ..stay_calendar import checkin_instant, checkout_instant, stay_dates

@@ -1,7 +1,7 @@
-from datetime import timedelta
-
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+
+from odoo.addons.phobs_channel_manager.phobs_api.dates import last_night
 
 from ..stay_calendar import stay_dates
 
@@ -65,9 +65,9 @@ class HotelReservation(models.Model):
             for backend, codes in room_types._phobs_codes_by_backend().items():
                 arrival, departure = stay_dates(reservation.checkin, reservation.checkout,
                                                 backend._phobs_tz())
-                last_night = fields.Date.to_string(departure - timedelta(days=1))
+                last_night_day = fields.Date.to_string(last_night(departure))
                 for code in codes:
-                    ranges.append((backend, code, fields.Date.to_string(arrival), last_night))
+                    ranges.append((backend, code, fields.Date.to_string(arrival), last_night_day))
         return ranges
 
     def _phobs_mark_dirty(self, ranges):
