@@ -8,6 +8,9 @@
     "depends": ["phobs_channel_manager", "hotel_reservation"],
     "data": [
         "security/hotel_reservation_rules.xml",
+        "data/product_data.xml",
+        "views/hotel_folio_views.xml",
+        "views/channel_cancel_wizard_views.xml",
         "views/hotel_room_type_views.xml",
         "views/hotel_reservation_views.xml",
         "views/phobs_rate_plan_views.xml",

@@ -1,6 +1,6 @@
-from datetime import timedelta
-
 from odoo import api, fields, models
+
+from odoo.addons.phobs_channel_manager.phobs_api.dates import last_night
 
 from ..stay_calendar import stay_dates
 
@@ -20,7 +20,7 @@ class FolioRoomLine(models.Model):
                 arrival, departure = stay_dates(line.check_in, line.check_out, backend._phobs_tz())
                 for code in codes:
                     ranges.append((backend, code, fields.Date.to_string(arrival),
-                                   fields.Date.to_string(departure - timedelta(days=1))))
+                                   fields.Date.to_string(last_night(departure))))
         return ranges
 
     @staticmethod

@@ -1,6 +1,7 @@
-from datetime import timedelta
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
 
-from odoo import api, fields, models
+from odoo.addons.phobs_channel_manager.phobs_api.dates import last_night
 
 from ..stay_calendar import stay_dates
 
@@ -21,8 +22,37 @@ class HotelReservation(models.Model):
                                            copy=False, readonly=True, index=True)
     phobs_channel_id = fields.Many2one(related="phobs_reservation_id.channel_id", store=True,
                                        readonly=True, string="Channel")
-    phobs_channel_booking_id = fields.Char(related="phobs_reservation_id.channel_booking_id",
-                                           readonly=True, string="Channel Booking ID")
+
+    def cancel_reservation(self):
+        """A channel booking is cancelled at the channel: through *Cancel Channel Booking*
+        (a manager, with a reason), or by the channel manager applying the channel's Cancel."""
+        context = self.env.context
+        if not (context.get("phobs_from_channel") or context.get("phobs_cancel_reason")) \
+                and self.filtered("phobs_reservation_id"):
+            raise UserError(_("This is a channel booking: a manager cancels it with Cancel "
+                              "Channel Booking, giving a reason, so that the channel is told."))
+        return super().cancel_reservation()
+
+    def action_phobs_cancel_wizard(self):
+        self.ensure_one()
+        self.env["hotel.reservation.channel.cancel"]._check_manager()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Cancel Channel Booking"),
+            "res_model": "hotel.reservation.channel.cancel",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_reservation_id": self.id},
+        }
+
+    def create_folio(self):
+        """A channel booking's folio carries the prices the channel sold (the same folio the
+        channel manager builds when it places the booking); other reservations keep OCA's."""
+        channel = self.filtered("phobs_reservation_id")
+        for binding in channel.sudo().mapped("phobs_reservation_id"):
+            binding.backend_id._phobs_sync_folio(binding, force=True)
+        others = self - channel
+        return super(HotelReservation, others).create_folio() if others else True
 
     def _phobs_ranges(self):
         """``[(backend, room_type_code, first_night, last_night)]`` this reservation covers, for
@@ -35,9 +65,9 @@ class HotelReservation(models.Model):
             for backend, codes in room_types._phobs_codes_by_backend().items():
                 arrival, departure = stay_dates(reservation.checkin, reservation.checkout,
                                                 backend._phobs_tz())
-                last_night = fields.Date.to_string(departure - timedelta(days=1))
+                last_night_day = fields.Date.to_string(last_night(departure))
                 for code in codes:
-                    ranges.append((backend, code, fields.Date.to_string(arrival), last_night))
+                    ranges.append((backend, code, fields.Date.to_string(arrival), last_night_day))
         return ranges
 
     def _phobs_mark_dirty(self, ranges):
@@ -45,7 +75,7 @@ class HotelReservation(models.Model):
             backend._phobs_mark_dirty("availability", [code], first, last)
 
     def _phobs_queue_upload(self, res_status):
-        if self.env.context.get("phobs_from_channel"):
+        if self.env.context.get("phobs_from_channel") or self.env.context.get("phobs_no_upload"):
             return
         for reservation in self:
             backends = {backend for backend, _code, _first, _last in reservation._phobs_ranges()}

@@ -28,6 +28,7 @@ class PhobsCase(BaseCase):
         self.env = api.Environment(self.cr, SUPERUSER_ID, {})
         self.addCleanup(self.registry.clear_caches)
         self.addCleanup(self.env.reset)
+        self._keep_decimal_precisions_cached()
         self.odoo_url = serve_odoo(get_db_name())
         self.sandbox = shared_sandbox()
         self.hotel = self.sandbox.new_hotel(self.room_types, rate_plans=self.sandbox_rate_plans)
@@ -56,6 +57,26 @@ class PhobsCase(BaseCase):
                     "room_categ_id": room_type.id, "capacity": 4, "list_price": 100,
                 }).id for number in range(1, units + 1)])
         self.env["phobs.outbox"].search([("backend_id", "=", self.backend.id)]).unlink()
+
+    def _keep_decimal_precisions_cached(self):
+        """In test mode, Odoo 11 reads a decimal precision missing from its cache through a
+        cursor whose close rolls the shared test cursor back to its last commit, dropping any
+        savepoint open at that moment (the services apply each message in one). Production
+        opens a cursor of its own. So every precision is read again, through the test cursor,
+        whenever the cache is cleared (creating a user or a company clears it)."""
+        registry = self.registry
+        clear = registry._clear_cache
+        Precision = self.env["decimal.precision"]
+        names = Precision.search([]).mapped("name")
+
+        def clear_and_warm():
+            clear()
+            for name in names:
+                Precision.precision_get(name)
+
+        registry._clear_cache = clear_and_warm
+        self.addCleanup(vars(registry).pop, "_clear_cache", None)
+        clear_and_warm()
 
     # helpers ----------------------------------------------------------------------------
 

@@ -70,10 +70,14 @@ class TestFrontDeskUploads(PhobsCase):
         reservation = self.front_desk()
         self.assertEqual(reservation.state, "confirm")
 
-        reservation.cancel_reservation()
+        # A channel booking is cancelled through the manager's wizard, with a reason.
+        self.env["hotel.reservation.channel.cancel"].create(
+            {"reservation_id": reservation.id, "reason": "Guest called the hotel"}).action_confirm()
         result = self.inventory_service().flush()
 
         self.assertEqual(result.failed_batches, 0)
+        self.assertEqual((reservation.phobs_reservation_id.status,
+                          reservation.phobs_reservation_id.sync_state), ("Cancel", "cancelled"))
         uploads = self.sandbox.call("GET", "/uploads", params={"hotel": self.hotel["code"]})["uploads"]
         self.assertEqual([(u["reservation_id"], u["res_status"]) for u in uploads],
                          [(booking["reservation_id"], "Cancel")])

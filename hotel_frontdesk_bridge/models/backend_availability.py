@@ -1,0 +1,90 @@
+"""Rooms the front desk can still sell, per Phobs room type and night."""
+from datetime import timedelta
+
+from odoo import fields, models
+
+from odoo.addons.phobs_channel_manager.phobs_api.dates import days_between
+
+from ..room_allocation import PlacedStay
+from ..stay_calendar import checkin_instant, checkout_instant, stay_dates
+
+OCCUPYING_STATES = ("confirm", "done")
+
+
+class PhobsBackendAvailability(models.Model):
+    _inherit = "phobs.backend"
+
+    def _phobs_room_types(self, codes=None):
+        """The front-desk room types these Phobs properties sell (their codes are scoped to
+        their property: another hotel's "DBL" is not this one's)."""
+        domain = [("phobs_backend_id", "in", self.ids), ("phobs_code", "!=", False)]
+        if codes is not None:
+            domain.append(("phobs_code", "in", list(codes)))
+        return self.env["hotel.room.type"].sudo().search(domain)
+
+    def _phobs_room_type_codes(self):
+        return sorted(set(self._phobs_room_types().mapped("phobs_code")))
+
+    def _phobs_sellable_rooms(self, room_type):
+        return self.env["hotel.room"].sudo().search(
+            [("room_categ_id", "=", room_type.id), ("phobs_out_of_service", "=", False)],
+            order="name")
+
+    def _phobs_room_type_products(self, room_type_codes):
+        """The products of each type's sellable rooms: a night costs the cheapest of them."""
+        return {room_type.phobs_code: self._phobs_sellable_rooms(room_type).mapped("product_id")
+                for room_type in self._phobs_room_types(room_type_codes)}
+
+    def _phobs_placed_stays(self, rooms, arrival, departure, exclude_reservations=None):
+        """Stays holding these rooms around the interval: reservations and walk-in folios.
+
+        ``exclude_reservations``: the front-desk reservations being re-placed, whose current
+        rooms do not count as taken.
+        """
+        tz = self._phobs_tz()
+        start = checkin_instant(arrival - timedelta(days=1), tz)
+        end = checkout_instant(departure + timedelta(days=1), tz)
+        now = fields.Datetime.now()
+        excluded = exclude_reservations or self.env["hotel.reservation"]
+        stays = []
+        lines = self.env["hotel.room.reservation.line"].sudo().search([
+            ("room_id", "in", rooms.ids), ("check_in", "<", end), ("check_out", ">", start),
+            ("reservation_id.state", "in", OCCUPYING_STATES)])
+        for line in lines:
+            if line.reservation_id in excluded:
+                continue
+            line_arrival, line_departure = stay_dates(line.check_in, line.check_out, tz)
+            movable = line.reservation_id.state == "confirm" and line.check_in > now
+            stays.append(PlacedStay(("res", line.id), line.room_id.id, line_arrival,
+                                    line_departure, movable))
+        for line in self.env["folio.room.line"].sudo().search([
+                ("room_id", "in", rooms.ids), ("check_in", "<", end), ("check_out", ">", start)]):
+            if line.folio_id.state == "cancel":
+                continue
+            line_arrival, line_departure = stay_dates(line.check_in, line.check_out, tz)
+            stays.append(PlacedStay(("folio", line.id), line.room_id.id, line_arrival,
+                                    line_departure, False))
+        return stays
+
+    def _phobs_unplaced_stays(self, code, date_from, date_to):
+        """Channel bookings of a type holding no room (open overbookings) in the range."""
+        return self.env["phobs.reservation.stay"].sudo().search([
+            ("reservation_id.backend_id", "=", self.id), ("room_type_code", "=", code),
+            ("reservation_id.sync_state", "=", "conflict"),
+            ("arrival", "<=", fields.Date.to_string(date_to)),
+            ("departure", ">", fields.Date.to_string(date_from))])
+
+    def _phobs_compute_availability(self, room_type_codes, date_from, date_to):
+        result = {}
+        for room_type in self._phobs_room_types(room_type_codes):
+            rooms = self._phobs_sellable_rooms(room_type)
+            placed = self._phobs_placed_stays(rooms, date_from, date_to + timedelta(days=1))
+            unplaced = [(fields.Date.from_string(s.arrival), fields.Date.from_string(s.departure),
+                         s.units)
+                        for s in self._phobs_unplaced_stays(room_type.phobs_code, date_from, date_to)]
+            per_day = result.setdefault(room_type.phobs_code, {})
+            for day in days_between(date_from, date_to):
+                busy = {stay.room for stay in placed if stay.arrival <= day < stay.departure}
+                waiting = sum(units for start, end, units in unplaced if start <= day < end)
+                per_day[day] = per_day.get(day, 0) + len(rooms) - len(busy) - waiting
+        return result

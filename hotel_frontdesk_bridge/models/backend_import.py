@@ -1,0 +1,258 @@
+"""Phobs bookings -> front-desk reservations: placing their rooms, moving other guests when
+that makes room, or reporting the overbooking with proposals."""
+import logging
+
+from odoo import _, fields, models
+from odoo.exceptions import UserError
+
+from odoo.addons.phobs_channel_manager.phobs_api.records import ResStatus
+
+from ..room_allocation import PlacedStay, allocate
+from ..stay_calendar import checkin_instant, checkout_instant, stay_dates
+
+_logger = logging.getLogger(__name__)
+
+
+class PhobsBackendImport(models.Model):
+    _inherit = "phobs.backend"
+
+    def _phobs_new_pms_ref(self):
+        return self.env["ir.sequence"].sudo().next_by_code("hotel.reservation") or ""
+
+    def _phobs_apply_reservation(self, binding):
+        """Places a channel booking at the front desk: one reservation per distinct stay period
+        (room stays with equal dates share one), each holding its rooms only for its own
+        nights. A new version reconciles that set: periods that remain keep their reservation
+        (the first keeps the number Phobs was given), new ones get one, vanished ones are
+        released and removed, so no room stays held by an old version."""
+        existing = self._phobs_front_desk_reservations(binding)
+        previous = existing[:1].phobs_version_summary
+        if binding.status == ResStatus.CANCEL.value:
+            for reservation in existing.filtered(lambda r: r.state != "cancel"):
+                reservation.cancel_reservation()  # OCA's method takes one reservation at a time
+            self._phobs_sync_folio_safely(binding)
+            self._phobs_note_version(binding, existing, previous)
+            return {"state": "cancelled", "pms_ref": binding.pms_ref or existing[:1].reservation_no or ""}
+
+        room_types = self._phobs_room_types_for(binding)
+        self._phobs_release_rooms(existing)
+        placement, conflict = self._phobs_place(binding, room_types, existing)
+        reservations = self._phobs_reconcile_periods(binding, existing, conflict)
+        primary = reservations[:1]
+        if conflict:
+            reservations.write({"state": "draft"})
+            return {"state": "conflict", "pms_ref": primary.reservation_no,
+                    "message": conflict["message"], "conflict": conflict}
+        self._phobs_assign_rooms(reservations, placement)
+        self._phobs_sync_folio_safely(binding)
+        self._phobs_note_version(binding, reservations, previous)
+        return {"state": "applied", "pms_ref": primary.reservation_no}
+
+    def _phobs_sync_folio_safely(self, binding):
+        """The rooms matter more than the folio: a folio that cannot be built is said on the
+        booking for staff (Create Folio retries) and does not undo the placement."""
+        try:
+            with self.env.cr.savepoint():
+                self._phobs_sync_folio(binding)
+        except Exception as err:  # noqa: BLE001 - reported on the booking, placement kept
+            _logger.exception("Folio of channel booking %s could not be built", binding.external_id)
+            for reservation in binding.hotel_reservation_ids[:1]:
+                reservation.message_post(body=_("The folio of this channel booking could not be "
+                                                "built: %s") % err)
+
+    def _phobs_front_desk_reservations(self, binding):
+        """The binding's front-desk reservations, the one carrying its number first."""
+        Reservation = self.env["hotel.reservation"].sudo().with_context(
+            phobs_from_channel=True, duplicate=True, tracking_disable=True)
+        reservations = Reservation.search([("phobs_reservation_id", "=", binding.id)],
+                                          order="checkin, id")
+        return reservations.sorted(lambda r: r.reservation_no != binding.pms_ref)
+
+    @staticmethod
+    def _phobs_periods(binding):
+        """``{(arrival, departure): stays}`` in arrival order: stays of equal dates share one."""
+        periods = {}
+        for stay in binding.stay_ids.sorted(lambda s: (s.arrival, s.departure, s.id)):
+            periods.setdefault((stay.arrival, stay.departure), binding.stay_ids.browse())
+            periods[(stay.arrival, stay.departure)] |= stay
+        return periods
+
+    def _phobs_reconcile_periods(self, binding, existing, conflict):
+        """One reservation per period, reusing ``existing`` (same dates first); those left over
+        are removed. Returns the reservations in period order, the numbered one first."""
+        periods = self._phobs_periods(binding)
+        unused = list(existing)
+        chosen = {}
+        for key in periods:
+            same = [r for r in unused if self._phobs_period_of(r) == key]
+            if same:
+                chosen[key] = same[0]
+                unused.remove(same[0])
+        for key in periods:
+            if key not in chosen and unused:
+                chosen[key] = unused.pop(0)
+        Reservation = existing.browse().with_context(
+            phobs_from_channel=True, duplicate=True, tracking_disable=True)
+        result = Reservation
+        for key, stays in periods.items():
+            values = self._phobs_reservation_values(binding, stays, conflict)
+            reservation = chosen.get(key)
+            if reservation:
+                reservation.reservation_line.with_context(phobs_from_channel=True).unlink()
+                reservation.write(values)
+            else:
+                number = False if existing or result else binding.pms_ref or False
+                reservation = Reservation.with_context(phobs_reservation_no=number).create(values)
+            result |= reservation
+        for leftover in unused:
+            leftover.reservation_line.with_context(phobs_from_channel=True).unlink()
+            leftover.write({"state": "draft"})
+            leftover.unlink()
+        return result.sorted(lambda r: r.reservation_no != binding.pms_ref)
+
+    def _phobs_period_of(self, reservation):
+        tz = self._phobs_tz()
+        arrival, departure = stay_dates(reservation.checkin, reservation.checkout, tz)
+        return fields.Date.to_string(arrival), fields.Date.to_string(departure)
+
+    def _phobs_room_types_for(self, binding):
+        codes = set(binding.stay_ids.mapped("room_type_code"))
+        room_types = self._phobs_room_types(codes)
+        unknown = codes - set(room_types.mapped("phobs_code"))
+        if unknown:
+            raise UserError(_("Unknown Phobs room type code(s) %s: map them on a hotel room "
+                              "type (Hotel Management > Configuration > Room Types).")
+                            % ", ".join(sorted(unknown)))
+        return {room_type.phobs_code: room_type for room_type in room_types}
+
+    def _phobs_place(self, binding, room_types, existing):
+        """Rooms for every stay (with moves of other guests), or the conflict to report.
+        ``existing``: the booking's own reservations, whose old rooms are free to reuse."""
+        placement = []
+        for stay in binding.stay_ids:
+            room_type = room_types[stay.room_type_code]
+            rooms = self._phobs_sellable_rooms(room_type)
+            arrival = fields.Date.from_string(stay.arrival)
+            departure = fields.Date.from_string(stay.departure)
+            placed = self._phobs_placed_stays(rooms, arrival, departure, existing)
+            # Rooms this booking's earlier stays took, for their own nights only.
+            placed += [PlacedStay(("taken", room), room, fields.Date.from_string(other.arrival),
+                                  fields.Date.from_string(other.departure), False)
+                       for other, allocation in placement for room in allocation.rooms]
+            allocation = allocate(rooms.ids, placed, arrival, departure, stay.units,
+                                  allow_moves=self.auto_reassign)
+            if allocation is None:
+                return None, self._phobs_conflict(binding, stay, room_type, room_types)
+            placement.append((stay, allocation))
+        return placement, None
+
+    def _phobs_conflict(self, binding, stay, room_type, room_types):
+        arrival = fields.Date.from_string(stay.arrival)
+        departure = fields.Date.from_string(stay.departure)
+        upgrades = []
+        for other in self._phobs_room_types().filtered(lambda t: t != room_type):
+            rooms = self._phobs_sellable_rooms(other)
+            placed = self._phobs_placed_stays(rooms, arrival, departure)
+            if allocate(rooms.ids, placed, arrival, departure, stay.units, allow_moves=False):
+                upgrades.append(other.name)
+        proposals = [
+            _("Upgrade to a free room of type: %s") % ", ".join(upgrades) if upgrades
+            else _("No other room type is free for these dates."),
+            _("Relocate (walk) the guest to a partner hotel and inform the channel."),
+            _("Accept the overbooking if a departure is expected to free a room."),
+        ]
+        return {
+            "room_type_code": stay.room_type_code,
+            "date_from": stay.arrival,
+            "date_to": stay.departure,
+            "message": _("No free %s room for %s to %s (%d needed).") % (
+                room_type.name, stay.arrival, stay.departure, stay.units),
+            "proposals": "\n".join(proposals),
+        }
+
+    def _phobs_reservation_values(self, binding, stays, conflict):
+        """The front-desk reservation of one stay period: its own nights and guests."""
+        tz = self._phobs_tz()
+        partner = self._phobs_partner(binding)
+        checkin = checkin_instant(fields.Date.from_string(stays[0].arrival), tz)
+        checkout = checkout_instant(fields.Date.from_string(stays[0].departure), tz)
+        notes = [_("Channel booking %s via %s (Phobs %s).") % (
+            binding.channel_booking_id or "-", binding.channel_id.name or "-", binding.external_id)]
+        if conflict:
+            notes.append(_("OVERBOOKED: %s") % conflict["message"])
+        single = len(binding.stay_ids) == len(stays)
+        adults = sum(stays.mapped("adults")) or (binding.adults if single else 0)
+        children = sum(stays.mapped("children")) or (binding.children if single else 0)
+        return {
+            "partner_id": partner.id,
+            "partner_invoice_id": partner.id,
+            "partner_order_id": partner.id,
+            "partner_shipping_id": partner.id,
+            "pricelist_id": self._phobs_pricelist(binding, partner).id,
+            "checkin": checkin,
+            "checkout": checkout,
+            "date_order": min(fields.Datetime.now(), checkin),
+            "adults": max(1, adults),
+            "children": children,
+            "note": "\n".join(notes),
+            "phobs_reservation_id": binding.id,
+        }
+
+    def _phobs_pricelist(self, binding, partner):
+        """A pricelist in the booking's currency: the backend's if it is, else the guest's if
+        it is, else the first such pricelist of the company, else a new one."""
+        currency = binding.currency_id or self.currency_id
+        for pricelist in (self.pricelist_id, partner.property_product_pricelist):
+            if pricelist and pricelist.currency_id == currency:
+                return pricelist
+        Pricelist = self.env["product.pricelist"].sudo()
+        pricelist = Pricelist.search([("currency_id", "=", currency.id),
+                                      ("company_id", "in", (False, self.company_id.id))], limit=1)
+        if not pricelist:
+            if not currency.active:
+                currency.sudo().active = True  # a folio and invoice in it need it active
+            pricelist = Pricelist.create({"name": _("Channel bookings (%s)") % currency.name,
+                                          "currency_id": currency.id,
+                                          "company_id": self.company_id.id})
+        return pricelist
+
+    def _phobs_release_rooms(self, reservations):
+        if reservations:
+            self.env["hotel.room.reservation.line"].sudo().search(
+                [("reservation_id", "in", reservations.ids)]).unlink()
+
+    def _phobs_assign_rooms(self, reservations, placement):
+        """Each stay's rooms on the reservation of its period, held for that period only."""
+        RoomLine = self.env["hotel.room.reservation.line"].sudo()
+        for key, _from_room, to_room in (move for _stay, a in placement for move in a.moves):
+            if key[0] == "res":
+                self._phobs_move_guest(RoomLine.browse(key[1]), to_room)
+        by_period = {self._phobs_period_of(r): r for r in reservations}
+        for stay, allocation in placement:
+            reservation = by_period[(stay.arrival, stay.departure)]
+            room_type = self._phobs_room_types([stay.room_type_code])[:1]
+            self.env["hotel_reservation.line"].sudo().with_context(phobs_from_channel=True).create({
+                "line_id": reservation.id,
+                "categ_id": room_type.id,
+                "reserve": [(6, 0, allocation.rooms)],
+                "name": stay.room_type_code,
+            })
+            for room_id in allocation.rooms:
+                RoomLine.create({
+                    "room_id": room_id, "check_in": reservation.checkin,
+                    "check_out": reservation.checkout, "state": "assigned",
+                    "reservation_id": reservation.id,
+                })
+        reservations.write({"state": "confirm"})
+
+    def _phobs_move_guest(self, room_line, to_room_id):
+        """Moves a placed guest to another room of the same type, and says so on the booking."""
+        reservation = room_line.reservation_id
+        old_room = room_line.room_id
+        room_line.write({"room_id": to_room_id})
+        for line in reservation.reservation_line.filtered(lambda l: old_room in l.reserve):
+            line.write({"reserve": [(3, old_room.id), (4, to_room_id)]})
+        new_room = self.env["hotel.room"].browse(to_room_id)
+        reservation.message_post(body=_("Room changed from %s to %s by the channel manager to "
+                                        "place a channel booking.") % (old_room.name, new_room.name))
+
