@@ -92,7 +92,8 @@ def test_older_form_is_understood(older):
     assert (older.hotel_code, older.channel_code, older.channel_name, older.channel_booking_id) == (
         "HOTEL9", "EXP", "Expedia", "EXP-77")
     assert (older.total, older.currency) == (Decimal("170.50"), "EUR")
-    assert older.special_requests == "Arrives by ferry\nQuiet room\nBaby cot"
+    assert older.special_requests == "Baby cot"
+    assert older.comments == "Arrives by ferry\nQuiet room"
     stay = older.room_stays[0]
     assert (stay.room_type_code, stay.rate_plan_code, stay.units) == ("DBL", "NRF", 2)
     assert (stay.arrival, stay.departure) == (date(2024, 7, 1), date(2024, 7, 3))
@@ -225,7 +226,7 @@ def both(*mutations):
         (set_attr("RoomStay/Total", "AmountAfterTax", "abc"), "RoomStay 1: Total is not a number"),
         (set_attr("Rate/Base", "AmountAfterTax", "-0.01"), "Rate 1: Base is negative"),
         (set_attr("Rate", "ExpireDate", "2024-06-01"), "Rate 1: ExpireDate 2024-06-01 is not after"),
-        (remove("Rate/Base"), "Rate 1: no Base amount"),
+        (remove("Rate/Base"), "Rate 1: no amount (neither Base nor Total"),
         (set_attr("Rate", "EffectiveDate", None), "EffectiveDate is missing"),
         (both(remove("RoomTypes"), set_attr("RoomRate", "RoomTypeCode", None)), "RoomTypeCode is missing"),
         (both(remove("TimeSpan"), remove("RoomStay/RoomRates")), "no TimeSpan"),
