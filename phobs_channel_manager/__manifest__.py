@@ -28,6 +28,8 @@
         "views/phobs_error_log_views.xml",
         "views/phobs_channel_views.xml",
         "views/phobs_menus.xml",
+        "views/phobs_unknown_channel_views.xml",
+        "views/phobs_backend_bounds_views.xml",
         "views/phobs_monitoring_menus.xml",
     ],
     "demo": [

@@ -15,4 +15,5 @@ from . import phobs_rate_price
 from . import phobs_restriction
 from . import product_pricelist_item
 from . import phobs_backend_monitoring
+from . import phobs_backend_bounds
 from . import phobs_error_log
