@@ -5,7 +5,7 @@ Datetimes become naive UTC (how Odoo stores them); stay dates stay hotel-local d
 from :mod:`nightly_prices`, so the stays' nights always total the booking's amount_total.
 """
 from dataclasses import replace
-from datetime import timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
 from ..phobs_api.records import AGE_ADULT, ResStatus
@@ -159,3 +159,9 @@ def nights(date_from, date_to):
     while day < date_to:
         yield day
         day += timedelta(days=1)
+
+
+def nights_between(arrival, departure):
+    """The nights of server-format dates ``arrival``..``departure`` as server-format dates."""
+    start, end = (datetime.strptime(value, SERVER_DATE).date() for value in (arrival, departure))
+    return [to_server_date(day) for day in nights(start, end)]

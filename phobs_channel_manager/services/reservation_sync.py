@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from ..phobs_api import webhook
+from ..phobs_api import bounds, webhook
 from ..phobs_api.client import new_echo_token
 from ..phobs_api.errors import PhobsAuthError, PhobsError, PhobsProtocolError
 from ..phobs_api.messages.res_notif import build_hotel_res_notif_rs, parse_hotel_res_notif_rq
@@ -261,6 +261,10 @@ class PhobsReservationSyncService:
         known = self._inbound_message(key)
         if known and known.state != "failed":
             return IngestOutcome(key, reservation.reservation_id, True, known.pms_ref or "", True)
+        problem = self._out_of_bounds(reservation)
+        if problem:
+            _logger.warning("Phobs reservation refused before storing: %s", problem)
+            return self.store_rejected(_bounded_rejection(reservation, problem), source)
         try:
             with self.env.cr.savepoint():
                 self._check_mapped(reservation)
@@ -278,6 +282,17 @@ class PhobsReservationSyncService:
             _logger.exception("Phobs reservation %s (message %s) could not be stored",
                               reservation.reservation_id, key)
             return self._store_failure(reservation, source, key, err)
+
+    def _out_of_bounds(self, reservation):
+        """Why this delivery is unsafe or meaningless (dates, nights, amounts, ids, counts out of
+        bounds, or amounts that contradict each other), or None: refused before storing."""
+        try:
+            bounds.check(reservation, self.backend._phobs_bounds_policy(),
+                         self.backend._phobs_today())
+            data_mapper.price_plan(reservation)
+        except (bounds.OutOfBounds, data_mapper.PricingError) as err:
+            return str(err)
+        return None
 
     def _inbound_message(self, key):
         return self.env["phobs.message"].sudo().search([
@@ -428,8 +443,7 @@ class PhobsReservationSyncService:
     def _upsert_binding(self, binding, values):
         values = dict(values)
         stays = values.pop("stays")
-        channel = self.env["phobs.channel"].sudo()._find_or_create(
-            values.pop("channel_code"), values.pop("channel_name"))
+        channel = self.env["phobs.channel"].sudo()._for_code(values["channel_code"])
         currency_code = values.pop("currency_code")
         currency = self.env["res.currency"].with_context(active_test=False).search(
             [("name", "=", currency_code)], limit=1) if currency_code else None
@@ -438,7 +452,7 @@ class PhobsReservationSyncService:
             "currency_id": (currency or self.backend.currency_id).id,
             "sync_date": _now_string(),
             "sync_error": False,
-            "stay_ids": [(5, 0, 0)] + [(0, 0, stay) for stay in stays],
+            "stay_ids": [(5, 0, 0)] + [(0, 0, _stay_row(stay)) for stay in stays],
         })
         if binding:
             binding.write(values)
@@ -529,6 +543,21 @@ class PhobsReservationSyncService:
         except PhobsError:
             _logger.warning("Phobs availability flush after ingest failed; the cron retries",
                             exc_info=True)
+
+
+def _stay_row(stay):
+    stay = dict(stay)
+    return dict(stay, night_ids=[(0, 0, night) for night in stay.pop("nights")])
+
+
+def _bounded_rejection(reservation, problem):
+    """A refused delivery, keeping only ids short enough to be ids (an over-long one is the
+    very problem and is not stored)."""
+    def fitting(value):
+        return value if value and len(value) <= bounds.ID_LIMITS["message_id"][1] else None
+    return RejectedReservation(fitting(reservation.message_id),
+                               fitting(reservation.reservation_id), problem,
+                               getattr(reservation, "source_xml", None))
 
 
 def _forget_cache(env):
