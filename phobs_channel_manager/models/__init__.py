@@ -1,6 +1,8 @@
 from . import phobs_dirty_mixin
 from . import phobs_plan_range_mixin
 from . import phobs_backend
+from . import phobs_backend_credentials
+from . import phobs_backend_dashboard
 from . import phobs_channel
 from . import phobs_message
 from . import phobs_reservation
@@ -14,6 +16,5 @@ from . import phobs_rate_plan
 from . import phobs_rate_price
 from . import phobs_restriction
 from . import product_pricelist_item
-from . import phobs_backend_monitoring
 from . import phobs_backend_bounds
 from . import phobs_error_log

@@ -1,21 +1,26 @@
+"""``phobs.backend``: one Phobs property, its connection settings, the buttons that talk to
+Phobs, the crons and the outbox, and the hooks a PMS bridge implements.
+
+The model is split by concern over three files, none of which wraps another's methods:
+this one; ``phobs_backend_credentials.py`` (encrypted secrets and the ORM paths that must not
+reveal them); ``phobs_backend_dashboard.py`` (monitoring settings, health figures, alerts).
+
+Authorization: :meth:`PhobsBackend._phobs_check_manager` is THE check for "only a Channel
+Manager / Manager may do this", to be called first in every action that sends to Phobs or
+changes what is sent, before any network call (the form hiding a button does not stop RPC).
+Other screens that edit what Phobs receives (the rates & availability grid, the drift audit,
+the outbox replay, applying messages again) call it too.
+"""
 import logging
 import secrets
 from datetime import datetime, timedelta
 
-from odoo import _, api, fields, models
-from odoo.exceptions import UserError
-from odoo.tools import config
+from odoo import SUPERUSER_ID, _, api, fields, models
+from odoo.exceptions import AccessError
 
 from ..phobs_api.errors import PhobsError
 from ..services import background
 from ..services.channel_manager import PhobsChannelManagerService
-from ..services.credential_vault import (
-    CredentialVault,
-    VaultDecryptError,
-    VaultKeyMissing,
-    configured_keys,
-    demo_key,
-)
 from ..services.inventory import PhobsInventoryService
 from ..services.reservation_sync import PhobsReservationSyncService
 
@@ -23,7 +28,6 @@ _logger = logging.getLogger(__name__)
 
 MANAGER = "phobs_channel_manager.group_phobs_manager"
 PULL_SLACK = timedelta(seconds=20)
-SECRET_FIELDS = ("client_secret", "password", "webhook_secret")
 
 
 class PhobsBackend(models.Model):
@@ -35,7 +39,7 @@ class PhobsBackend(models.Model):
 
     _name = "phobs.backend"
     _description = "Phobs Backend"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "name"
 
     name = fields.Char(required=True)
@@ -53,25 +57,6 @@ class PhobsBackend(models.Model):
     auth_mode = fields.Selection(
         [("oauth2", "OAuth2 client credentials"), ("wsse", "WS-Security username/password")],
         required=True, default="oauth2")
-    client_id = fields.Char(string="API Key (client id)", groups=MANAGER, copy=False)
-    username = fields.Char(groups=MANAGER, copy=False)
-    # Ciphertexts: only managers can read them, and even they only ever see the *_set flags.
-    client_secret_encrypted = fields.Char(groups=MANAGER, copy=False)
-    password_encrypted = fields.Char(groups=MANAGER, copy=False)
-    webhook_secret_encrypted = fields.Char(groups=MANAGER, copy=False)
-    # Write-only inputs: they encrypt on write and always read back empty.
-    client_secret = fields.Char(
-        string="API Secret", compute="_compute_secret_inputs", inverse="_inverse_client_secret",
-        groups=MANAGER, copy=False)
-    password = fields.Char(
-        compute="_compute_secret_inputs", inverse="_inverse_password", groups=MANAGER, copy=False)
-    webhook_secret = fields.Char(
-        compute="_compute_secret_inputs", inverse="_inverse_webhook_secret", groups=MANAGER,
-        copy=False)
-    client_secret_set = fields.Boolean(compute="_compute_secret_set", string="API secret stored")
-    password_set = fields.Boolean(compute="_compute_secret_set", string="Password stored")
-    webhook_secret_set = fields.Boolean(compute="_compute_secret_set", string="Webhook secret stored")
-
     public_url = fields.Char(
         string="Public URL of this Odoo", groups=MANAGER,
         help="Where Phobs can reach this Odoo; defaults to the web.base.url parameter.")
@@ -92,6 +77,13 @@ class PhobsBackend(models.Model):
     auto_reassign = fields.Boolean(
         default=True, help="Move already placed guests to another free room of the same type "
                            "when that makes room for a new channel booking.")
+    push_mode = fields.Selection(
+        [("immediate", "Immediately after each change"),
+         ("scheduled", "By the scheduled job (every minute)")],
+        string="Send updates", required=True, default="immediate",
+        help="Immediately: availability and front-desk changes leave for Phobs right after "
+             "they are saved. Scheduled: the minute cron sends them in one go. Stop-sells for "
+             "overbookings found by a pull are always sent at once.")
     last_connection_ok = fields.Boolean(readonly=True, copy=False)
     last_connection_message = fields.Char(readonly=True, copy=False)
     rate_plan_ids = fields.One2many("phobs.rate.plan", "backend_id", string="Rate Plans")
@@ -108,100 +100,33 @@ class PhobsBackend(models.Model):
          "The horizon must be between 1 and 1100 days."),
     ]
 
-    def _compute_secret_inputs(self):
-        for backend in self:
-            backend.client_secret = False
-            backend.password = False
-            backend.webhook_secret = False
-
-    def _compute_secret_set(self):
-        for backend in self:
-            stored = backend.sudo()
-            backend.client_secret_set = bool(stored.client_secret_encrypted)
-            backend.password_set = bool(stored.password_encrypted)
-            backend.webhook_secret_set = bool(stored.webhook_secret_encrypted)
-
     def _compute_webhook_url(self):
         default = self.env["ir.config_parameter"].sudo().get_param("web.base.url", "")
         for backend in self:
             base = (backend.sudo().public_url or default).rstrip("/")
             backend.webhook_url = "%s/phobs/webhook/%d" % (base, backend.id) if backend.id else False
 
-    def _inverse_client_secret(self):
-        self._store_secret("client_secret")
+    # Authorization ---------------------------------------------------------------------
 
-    def _inverse_password(self):
-        self._store_secret("password")
+    def _phobs_check_manager(self):
+        """Raises AccessError unless the user is a Channel Manager / Manager (or the superuser
+        of crons and services). Call it FIRST in anything that sends to Phobs or changes what
+        is sent: the form hides such buttons from users, RPC must refuse them too."""
+        if self.env.uid != SUPERUSER_ID and not self.env.user.has_group(MANAGER):
+            raise AccessError(_("Only a Channel Manager / Manager can change or operate the "
+                                "Phobs connection."))
 
-    def _inverse_webhook_secret(self):
-        self._store_secret("webhook_secret")
-
-    @api.model
-    def _register_hook(self):
-        """Says at startup, not at the first failed sync, that production has no key."""
-        super()._register_hook()
-        production = self.sudo().search_count([("environment", "=", "production")])
-        if production and not configured_keys(config.options):
-            _logger.error("Phobs production backends exist but no %s is configured: their "
-                          "credentials cannot be read.", "phobs_encryption_key")
-
-    def _phobs_vault(self):
-        keys = configured_keys(config.options)
-        if not keys:
-            if any(backend.environment == "production" for backend in self):
-                raise UserError(_(
-                    "No encryption key for Phobs credentials is configured. Set "
-                    "phobs_encryption_key in the Odoo configuration file or the "
-                    "PHOBS_ENCRYPTION_KEY environment variable, then restart Odoo."))
-            keys = [demo_key(config["data_dir"])]
-        try:
-            return CredentialVault(keys)
-        except VaultKeyMissing as err:
-            raise UserError(_("The Phobs encryption key is invalid: %s") % err) from err
-
-    def _store_secret(self, name):
-        vault = self._phobs_vault()
-        for backend in self:
-            plaintext = backend[name]
-            if plaintext:
-                backend.sudo()[name + "_encrypted"] = vault.encrypt(plaintext)
-
-    def _phobs_secret(self, name):
-        """The decrypted secret, for the services only; never put it in a field, log or message."""
-        self.ensure_one()
-        assert name in SECRET_FIELDS
-        token = self.sudo()[name + "_encrypted"]
-        if not token:
-            return None
-        try:
-            return self._phobs_vault().decrypt(token)
-        except VaultDecryptError as err:
-            raise UserError(_("%s of backend %s cannot be decrypted: was the encryption key "
-                              "changed without rotation?") % (name, self.name)) from err
-
-    @api.model
-    def _phobs_rotate_encryption(self):
-        """Re-encrypts every stored credential with the first configured key.
-
-        Run after setting ``phobs_encryption_key = NEW_KEY,OLD_KEY``; then drop the old key.
-        """
-        vault = self._phobs_vault()
-        backends = self.sudo().with_context(active_test=False).search([])
-        for backend in backends:
-            for name in SECRET_FIELDS:
-                token = backend[name + "_encrypted"]
-                if token:
-                    backend[name + "_encrypted"] = vault.rotate(token)
-        return len(backends)
+    # Actions: each checks the manager group before anything reaches Phobs, and reports a
+    # refusal by Phobs on the backend's chatter (what the monitoring recorded about it stays).
 
     def action_generate_webhook_secret(self):
+        self._phobs_check_manager()
         for backend in self:
             backend.webhook_secret = secrets.token_urlsafe(32)
         return True
 
-    # Actions -------------------------------------------------------------------------
-
     def action_test_connection(self):
+        self._phobs_check_manager()
         self.ensure_one()
         ok, message = PhobsChannelManagerService(self.env, self).check_connection()
         self.sudo().write({"last_connection_ok": ok, "last_connection_message": message[:250]})
@@ -209,32 +134,49 @@ class PhobsBackend(models.Model):
 
     def action_register_webhook(self):
         """Tells Phobs where to push reservations, with a secret generated here if needed."""
+        self._phobs_check_manager()
         self.ensure_one()
         if not self.sudo().webhook_secret_encrypted:
             self.action_generate_webhook_secret()
-        with PhobsChannelManagerService(self.env, self).client() as client:
-            info = client.register_webhook(self.webhook_url, self._phobs_secret("webhook_secret"))
+        try:
+            with PhobsChannelManagerService(self.env, self).client() as client:
+                info = client.register_webhook(
+                    self.webhook_url, self._phobs_secret("webhook_secret"))
+        except PhobsError as err:
+            return self._phobs_notify(_("Webhook registration failed"), str(err))
         self.sudo().webhook_registered_at = fields.Datetime.now()
         return self._phobs_notify(_("Webhook registered"), info.url or self.webhook_url)
 
     def action_pull_now(self):
+        self._phobs_check_manager()
         self.ensure_one()
-        result = PhobsReservationSyncService(self.env, self).pull()
+        try:
+            result = PhobsReservationSyncService(self.env, self).pull()
+        except PhobsError as err:
+            return self._phobs_notify(_("Pull failed"), str(err))
         return self._phobs_notify(_("Reservations pulled"), _(
             "%d received, %d new, %d already known, %d failed.") % (
             result.received, result.stored, result.duplicates, result.failed))
 
     def action_flush_now(self):
+        self._phobs_check_manager()
         self.ensure_one()
-        result = PhobsInventoryService(self.env, self).flush()
+        try:
+            result = PhobsInventoryService(self.env, self).flush()
+        except PhobsError as err:
+            return self._phobs_notify(_("Sending updates failed"), str(err))
         return self._phobs_notify(_("Updates sent"), _(
             "%d day(s) changed, %d range(s) in %d request(s), %d failed.") % (
             result.days_changed, result.runs_sent, result.requests, result.failed_batches))
 
     def action_full_resync(self):
         """Sends the whole horizon again, whatever Phobs last accepted."""
+        self._phobs_check_manager()
         self.ensure_one()
-        result = PhobsInventoryService(self.env, self).full_resync()
+        try:
+            result = PhobsInventoryService(self.env, self).full_resync()
+        except PhobsError as err:
+            return self._phobs_notify(_("Full resync failed"), str(err))
         return self._phobs_notify(_("Full resync"), _(
             "%d day(s) sent as %d range(s) in %d request(s), %d failed.") % (
             result.days_changed, result.runs_sent, result.requests, result.failed_batches))
@@ -355,9 +297,13 @@ class PhobsBackend(models.Model):
 
     def _phobs_trigger_flush_after_commit(self):
         """Sends the outbox right after this transaction commits, in the background, so the
-        change reaches the channels in seconds without making the front desk wait."""
-        if not self.env.context.get("phobs_no_flush_trigger"):
-            background.run_after_commit(self.env.cr, self.ids, background.FLUSH)
+        change reaches the channels in seconds without making the front desk wait. Backends in
+        scheduled push mode wait for the minute cron instead."""
+        if self.env.context.get("phobs_no_flush_trigger"):
+            return
+        immediate = self.filtered(lambda backend: backend.sudo().push_mode != "scheduled")
+        if immediate:
+            background.run_after_commit(self.env.cr, immediate.ids, background.FLUSH)
 
     # Hooks a PMS bridge implements -------------------------------------------------------
 

@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import UserError
 
 RESOLUTIONS = [
@@ -52,11 +52,13 @@ class PhobsConflict(models.Model):
     def _schedule_manager_activity(self):
         managers = self.env.ref("phobs_channel_manager.group_phobs_manager").users
         activity_type = self.env.ref("mail.mail_activity_data_todo", raise_if_not_found=False)
+        # A real person first: the superuser is in every group but reads no activities.
+        people = managers.filtered(lambda user: user.active and user.id != SUPERUSER_ID)
         for conflict in self:
-            for user in managers.filtered(lambda u: u.active and u.id != 1)[:1] or managers[:1]:
-                conflict.activity_schedule_phobs(user, activity_type)
+            for user in people[:1] or managers[:1]:
+                conflict._schedule_activity_for(user, activity_type)
 
-    def activity_schedule_phobs(self, user, activity_type):
+    def _schedule_activity_for(self, user, activity_type):
         self.ensure_one()
         self.env["mail.activity"].sudo().create({
             "res_model_id": self.env["ir.model"]._get(self._name).id,

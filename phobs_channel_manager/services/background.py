@@ -20,9 +20,6 @@ _logger = logging.getLogger(__name__)
 
 APPLY = "apply"
 FLUSH = "flush"
-#: While another process applies a backend's messages, ours waits for it, so that a message
-#: committed just as the other finished is not left to the cron.
-APPLY_LOCK_WAIT_SECONDS = 10
 #: Applying starts once no push came for this long, or this long after the first one at most.
 APPLY_QUIET_SECONDS = 0.3
 APPLY_MAX_DELAY_SECONDS = 2.0
@@ -30,6 +27,7 @@ APPLY_MAX_DELAY_SECONDS = 2.0
 _lock = threading.Lock()
 _wakeup = threading.Event()
 _pending = {}  # (dbname, backend_id) -> set of jobs
+_handlers = {}  # job -> handler(env, backend), see register()
 _worker = None
 _last_apply_request = 0.0
 
@@ -96,21 +94,23 @@ def _wait_for_quiet():
         time.sleep(wait)
 
 
-def _run(dbname, backend_id, jobs):
-    # Imported here: the services import this module for run_after_commit().
-    from .inventory import PhobsInventoryService
-    from .reservation_sync import PhobsReservationSyncService
+def register(job, handler):
+    """Names what ``job`` does: ``handler(env, backend)``. The services register their own
+    entry points when they are imported, so this module imports none of them."""
+    _handlers[job] = handler
 
+
+def _run(dbname, backend_id, jobs):
+    # Applying moves availability: every job ends with a flush.
+    steps = [APPLY, FLUSH] if APPLY in jobs else [FLUSH]
     with _environment_scope(), odoo.registry(dbname).cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
         backend = env["phobs.backend"].browse(backend_id).exists()
         if not backend:
             return
         backend = backend.with_context(phobs_no_flush_trigger=True)
-        if APPLY in jobs:
-            PhobsReservationSyncService(env, backend).apply_pending(
-                wait_seconds=APPLY_LOCK_WAIT_SECONDS)
-        PhobsInventoryService(env, backend).flush()
+        for step in steps:
+            _handlers[step](env, backend)
         cr.commit()
 
 

@@ -5,17 +5,13 @@ import logging
 from ..phobs_api.client import ClientConfig, PhobsClient
 from ..phobs_api.errors import PhobsError
 from ..phobs_api.retry import RetryPolicy
+from .base import BackendService
 from .monitoring import PhobsMonitoringService
 
 _logger = logging.getLogger(__name__)
 
 
-class PhobsChannelManagerService:
-    def __init__(self, env, backend):
-        backend.ensure_one()
-        self.env = env
-        self.backend = backend
-
+class PhobsChannelManagerService(BackendService):
     def client_config(self):
         backend = self.backend.sudo()
         return ClientConfig(

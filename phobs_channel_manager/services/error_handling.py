@@ -8,8 +8,11 @@ letter where staff can read why and replay.
 import logging
 from datetime import datetime, timedelta
 
+from odoo import fields
+
 from ..phobs_api.errors import PhobsAuthError, PhobsBusinessError, PhobsError, PhobsMappingError
 from ..phobs_api.retry import backoff_delay, is_retryable
+from .base import BackendService
 
 _logger = logging.getLogger(__name__)
 
@@ -29,10 +32,15 @@ def classify(error):
     return "bug"
 
 
-class PhobsErrorHandlingService:
-    def __init__(self, env, backend):
-        self.env = env
-        self.backend = backend
+class PhobsErrorHandlingService(BackendService):
+    def settle(self, rows, errors):
+        """Outbox rows after an attempt: done when nothing failed, else rescheduled for the
+        first error."""
+        if errors:
+            self.reschedule(rows, errors[0])
+        else:
+            rows.write({"state": "done", "done_at": fields.Datetime.now(), "last_error": False,
+                        "error_kind": False})
 
     def reschedule(self, rows, error, now=None):
         """Records a failed attempt on outbox rows: back to pending later, or dead letter."""
@@ -41,7 +49,7 @@ class PhobsErrorHandlingService:
         backend = self.backend
         for row in rows:
             attempts = row.attempts + 1
-            values = {"attempts": attempts, "last_error": _describe(error), "error_kind": kind}
+            values = {"attempts": attempts, "last_error": describe(error), "error_kind": kind}
             if kind in ("retryable", "auth") and attempts < backend.retry_max_attempts:
                 delay = backoff_delay(attempts, base=backend.retry_base_seconds,
                                       cap=backend.retry_max_seconds,
@@ -56,5 +64,6 @@ class PhobsErrorHandlingService:
             row.write(values)
 
 
-def _describe(error):
+def describe(error):
+    """An error as staff read it: its type and its message."""
     return "%s: %s" % (type(error).__name__, error)

@@ -1,5 +1,6 @@
 """PhobsInventoryService: availability, restrictions and rates (ARI) from the outbox to Phobs,
-and the front-desk reservation uploads that share the outbox.
+and the front-desk reservation uploads that share the outbox (sent first, by
+:class:`.reservation_upload.ReservationUploader`).
 
 The three ARI kinds take one code path (:meth:`_flush_kind`). Dirty outbox rows say which
 (room type, rate plan, days) may have changed. The service recomputes those days (availability
@@ -11,12 +12,16 @@ its days travelled in a refused message.
 """
 import logging
 from dataclasses import dataclass, field
+
 from odoo import fields
 
 from ..phobs_api import ari
 from ..phobs_api.errors import PhobsMappingError
+from . import background
+from .base import BackendService
 from .channel_manager import PhobsChannelManagerService
 from .error_handling import PhobsErrorHandlingService
+from .reservation_upload import ReservationUploader
 
 _logger = logging.getLogger(__name__)
 
@@ -37,16 +42,7 @@ class FlushResult:
     kinds: dict = field(default_factory=dict)
 
 
-# Separates our advisory-lock keys from other users of pg_advisory_lock ("PHOF").
-_FLUSH_LOCK_NAMESPACE = 0x50484F46
-
-
-class PhobsInventoryService:
-    def __init__(self, env, backend):
-        backend.ensure_one()
-        self.env = env
-        self.backend = backend
-
+class PhobsInventoryService(BackendService):
     # -- entry points ---------------------------------------------------------------------
 
     def flush(self, force=False):
@@ -56,7 +52,9 @@ class PhobsInventoryService:
         """
         Outbox = self.env["phobs.outbox"].sudo()
         result = FlushResult()
-        if not self._try_flush_lock():
+        # One flush per backend at a time: two flushes over different outbox rows of the same
+        # days would both upsert the accepted values and one would fail to serialize.
+        if not self.try_transaction_lock("flush"):
             return result  # another worker is flushing this backend; the cron takes what is left
         uploads = Outbox._claim(self.backend, ["reservation"])
         ari_rows = Outbox._claim(self.backend, list(KINDS))
@@ -66,20 +64,12 @@ class PhobsInventoryService:
         with PhobsChannelManagerService(self.env, self.backend).client() as client:
             # Reservations first: availability, sent last, is the absolute truth Phobs keeps.
             if uploads:
-                self._flush_uploads(client, uploads, result)
+                ReservationUploader(self.env, self.backend).upload(client, uploads, result)
             for kind in KINDS:
                 rows = ari_rows.filtered(lambda row, kind=kind: row.kind == kind)
                 if rows:
                     self._flush_kind(client, kind, rows, force, result)
         return result
-
-    def _try_flush_lock(self):
-        """One flush per backend at a time: two flushes over different outbox rows of the same
-        days would both upsert the accepted values and one would fail to serialize. Held until
-        the transaction ends."""
-        self.env.cr.execute("SELECT pg_try_advisory_xact_lock(%s, %s)",
-                            (_FLUSH_LOCK_NAMESPACE, self.backend.id))
-        return self.env.cr.fetchone()[0]
 
     def full_resync(self):
         """Marks the whole horizon of every kind dirty, forced, and sends it now.
@@ -277,41 +267,14 @@ class PhobsInventoryService:
                     break
             else:
                 rescheduled.append((error, row))
-        done.write({"state": "done", "done_at": fields.Datetime.now(), "last_error": False,
-                    "error_kind": False})
         handler = PhobsErrorHandlingService(self.env, self.backend)
+        handler.settle(done, [])
         for error, failed_rows in rescheduled:
             handler.reschedule(failed_rows, error)
 
-    # -- reservation uploads ------------------------------------------------------------
-
-    def _flush_uploads(self, client, rows, result):
-        for row in rows:
-            try:
-                reservation = self.backend._phobs_export_reservation(row)
-            except Exception as err:  # a broken front-desk record must not block the others
-                _logger.exception("Cannot export %s for Phobs", row.pms_ref)
-                self._settle(row, [err], result)
-                continue
-            if reservation is None:
-                row.write({"state": "done", "done_at": fields.Datetime.now(),
-                           "last_error": "nothing to upload"})
-                continue
-            errors = []
-            for batch in client.upload_reservations([reservation], reservation.status):
-                result.requests += 1
-                if not batch.ok:
-                    result.failed_batches += 1
-                    errors.append(batch.error)
-            self._settle(row, errors, result)
-
     def _settle(self, rows, errors, result):
-        if errors:
-            result.errors.extend(errors)
-            PhobsErrorHandlingService(self.env, self.backend).reschedule(rows, errors[0])
-        else:
-            rows.write({"state": "done", "done_at": fields.Datetime.now(), "last_error": False,
-                        "error_kind": False})
+        result.errors.extend(errors)
+        PhobsErrorHandlingService(self.env, self.backend).settle(rows, errors)
 
 
 def _bounds(dirty):
@@ -320,3 +283,9 @@ def _bounds(dirty):
     return (min(min(days) for days in dirty.values()),
             max(max(days) for days in dirty.values()))
 
+
+def _flush_in_background(env, backend):
+    PhobsInventoryService(env, backend).flush()
+
+
+background.register(background.FLUSH, _flush_in_background)

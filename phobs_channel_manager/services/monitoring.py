@@ -10,6 +10,8 @@ import logging
 import math
 from datetime import datetime, timedelta
 
+from .base import BackendService
+
 _logger = logging.getLogger(__name__)
 
 #: Operations (as the client names them) per sync flow, for "last sync" figures.
@@ -236,7 +238,7 @@ def format_rate(value):
 
 # -- the service -----------------------------------------------------------------------------
 
-class PhobsMonitoringService:
+class PhobsMonitoringService(BackendService):
     """Records exchanges and raises alerts in a transaction of their own, committed at once:
     an exchange happened whatever becomes of the business transaction around it, and a pull
     that fails rolls that transaction back (it must, to release its lock), which would
@@ -245,10 +247,6 @@ class PhobsMonitoringService:
 
     #: How long the own transaction waits for a lock before falling back to the caller's.
     LOCK_TIMEOUT = "3s"
-
-    def __init__(self, env, backend):
-        self.env = env
-        self.backend = backend
 
     def record_exchange(self, exchange):
         """Called by the client after every HTTP attempt (bodies and secrets never reach here)."""

@@ -1,0 +1,179 @@
+"""ReservationApplier: stored deliveries into the front desk.
+
+:meth:`ReservationApplier.apply_pending` takes this backend's ``received`` messages oldest
+version first and applies each in a transaction of its own: the binding (``phobs.reservation``)
+is brought up to that version (older versions are ignored), the PMS bridge makes the front desk
+match it (an overbooking becomes a conflict for staff), and the days the booking held before and
+holds now are marked for an availability update. A failure is kept on its message for staff to
+see and retry; it never stops the messages after it.
+"""
+import logging
+
+from ..phobs_api import ari
+from ..phobs_api.messages.reservation_xml import parse_stored_reservation
+from ..phobs_api.profile import DEFAULT_PROFILE
+from ..phobs_api.records import ResStatus
+from . import data_mapper
+from .base import BackendService, is_concurrent_write, server_now
+from .error_handling import describe
+
+_logger = logging.getLogger(__name__)
+
+#: Stored messages applied between two looks for newly stored ones.
+APPLY_BATCH = 100
+
+
+class ReservationApplier(BackendService):
+    def apply_pending(self, wait_seconds=0):
+        """Applies this backend's ``received`` messages, oldest version first, each in its own
+        transaction. Returns how many it handled, or None when another worker kept applying
+        this backend's messages for ``wait_seconds`` (waiting covers a message committed just
+        as the other worker finished)."""
+        with self.advisory_lock("apply", wait_seconds=wait_seconds) as locked:
+            if not locked:
+                return None
+            # Under REPEATABLE READ the snapshot dates from the first statement, perhaps taken
+            # while another worker still held the lock: start a fresh one that sees its commits.
+            self.env.cr.commit()
+            handled = set()
+            while True:
+                messages = self.env["phobs.message"].sudo().search([
+                    ("backend_id", "=", self.backend.id), ("direction", "=", "in"),
+                    ("state", "=", "received"), ("id", "not in", list(handled))],
+                    order="version_at, id", limit=APPLY_BATCH)
+                if not messages:
+                    break
+                for message in messages:
+                    handled.add(message.id)
+                    self.apply_message(message)
+                    self.env.cr.commit()
+                # What was read for the applied bookings will not be read again: a long
+                # backlog would otherwise hold all of it in memory.
+                _forget_cache(self.env)
+            return len(handled)
+
+    def apply_message(self, message, reservation=None):
+        """One stored message into the front desk (``reservation``: its parsed form, when the
+        caller has it). A failure is kept on the message, with the reason."""
+        try:
+            if reservation is None:
+                reservation = parse_stored_reservation(
+                    (message.body or "").encode("utf-8"), DEFAULT_PROFILE, status=message.status)
+            with self.env.cr.savepoint():
+                self._apply_version(message, reservation)
+        except Exception as err:
+            if is_concurrent_write(err):
+                _logger.info("Phobs message %s is being applied by another worker; later",
+                             message.message_id)
+                return
+            _logger.exception("Phobs reservation %s (message %s) could not be applied",
+                              message.reservation_external_id, message.message_id)
+            message.write({"state": "failed", "error": describe(err)})
+
+    def _apply_version(self, message, reservation):
+        """Brings the binding up to this version and the front desk with it, unless a newer
+        version was applied already."""
+        values = data_mapper.reservation_values(reservation)
+        binding = self.binding(reservation.reservation_id)
+        if binding and _is_older(values["version_at"], binding.version_at):
+            message.write({"state": "ignored", "phobs_reservation_id": binding.id,
+                           "channel_id": binding.channel_id.id, "pms_ref": binding.pms_ref})
+            return
+
+        previous_ranges = binding._stay_ranges() if binding else []
+        if not binding.pms_ref and message.pms_ref:
+            values["pms_ref"] = message.pms_ref  # what Phobs was told the booking will be
+        is_new = not binding
+        binding = self._write_binding(binding, values)
+        if is_new:
+            # A booking's chatter tells its changes; its creation and first placement are
+            # the form itself (and two messages per booking would cost a fifth of the apply).
+            binding = binding.with_context(tracking_disable=True)
+        message.write({"phobs_reservation_id": binding.id, "channel_id": binding.channel_id.id})
+        if values["status"] == ResStatus.CANCEL.value and not previous_ranges:
+            binding.write({"sync_state": "orphan"})
+            self._open_unknown_cancel_conflict(binding)
+        else:
+            self._place_in_front_desk(binding)
+        self._mark_availability(previous_ranges + binding._stay_ranges())
+        message.write({"state": "processed", "pms_ref": binding.pms_ref, "error": False})
+
+    def _write_binding(self, binding, values):
+        """Creates or updates the binding with one version's values (stays replaced)."""
+        values = dict(values)
+        stays = values.pop("stays")
+        channel = self.env["phobs.channel"].sudo()._for_code(values["channel_code"])
+        currency_code = values.pop("currency_code")
+        currency = self.env["res.currency"].with_context(active_test=False).search(
+            [("name", "=", currency_code)], limit=1) if currency_code else None
+        values.update({
+            "channel_id": channel.id or False,
+            "currency_id": (currency or self.backend.currency_id).id,
+            "sync_date": server_now(),
+            "sync_error": False,
+            "stay_ids": [(5, 0, 0)] + [(0, 0, _stay_row(stay)) for stay in stays],
+        })
+        if binding:
+            binding.write(values)
+            return binding
+        values["backend_id"] = self.backend.id
+        return self.env["phobs.reservation"].sudo().with_context(tracking_disable=True).create(
+            values)
+
+    def _place_in_front_desk(self, binding):
+        """The PMS bridge creates, moves or cancels the front-desk booking; what it could not
+        place becomes an overbooking conflict."""
+        result = self.backend._phobs_apply_reservation(binding) or {}
+        state = result.get("state", "applied")
+        binding.write({"sync_state": state, "pms_ref": result.get("pms_ref") or binding.pms_ref,
+                       "sync_error": result.get("message") or False})
+        if state == "conflict":
+            self._open_overbooking_conflict(binding, result)
+
+    def _open_overbooking_conflict(self, binding, result):
+        conflict = result.get("conflict") or {}
+        self.env["phobs.conflict"].sudo().create({
+            "name": "Overbooking: %s" % binding.display_ref,
+            "backend_id": self.backend.id,
+            "phobs_reservation_id": binding.id,
+            "kind": "overbooking",
+            "room_type_code": conflict.get("room_type_code"),
+            "date_from": conflict.get("date_from") or binding.arrival,
+            "date_to": conflict.get("date_to") or binding.departure,
+            "description": result.get("message"),
+            "proposals": conflict.get("proposals"),
+        })
+
+    def _open_unknown_cancel_conflict(self, binding):
+        self.env["phobs.conflict"].sudo().create({
+            "name": "Cancellation of unknown reservation %s" % binding.external_id,
+            "backend_id": self.backend.id,
+            "phobs_reservation_id": binding.id,
+            "kind": "unknown_reservation",
+            "date_from": binding.arrival,
+            "date_to": binding.departure,
+            "description": "Phobs cancelled a reservation this front desk never received. "
+                           "Check with the channel whether a guest is expected.",
+        })
+
+    def _mark_availability(self, ranges):
+        for room_type_code, date_from, date_to in ranges:
+            self.backend._phobs_mark_dirty(ari.AVAILABILITY, [room_type_code], date_from, date_to)
+
+
+def _forget_cache(env):
+    invalidate_all = getattr(env, "invalidate_all", None)  # Odoo 16+
+    if invalidate_all:
+        invalidate_all()
+    else:
+        env.cache.invalidate()
+
+
+def _is_older(incoming, stored):
+    return bool(incoming and stored and incoming < stored)
+
+
+def _stay_row(stay):
+    """A stay's values with its nightly prices as the stay's night rows."""
+    stay = dict(stay)
+    return dict(stay, night_ids=[(0, 0, night) for night in stay.pop("nights")])

@@ -1,0 +1,360 @@
+"""ReservationReceiver: deliveries from Phobs stored, then acknowledged.
+
+Pulled pages and pushed messages end the same way: each reservation is stored as a ``received``
+message (deduplicated by its delivery key, its room types checked against the mapping), the
+transaction commits, and only then is Phobs told. A reservation acknowledged to Phobs is
+therefore always in the database, and a crash before the acknowledgement makes Phobs deliver
+it again. Applying the stored messages to the front desk is the applier's work
+(:mod:`.reservation_apply`).
+"""
+import hashlib
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from ..phobs_api import bounds, webhook
+from ..phobs_api.client import new_echo_token
+from ..phobs_api.errors import PhobsAuthError, PhobsError
+from ..phobs_api.messages.res_notif import build_hotel_res_notif_rs, parse_hotel_res_notif_rq
+from ..phobs_api.records import Confirmation, OtaError, RejectedReservation, ResStatus
+from ..phobs_api.soap import build_envelope, build_fault
+from ..phobs_api.xml import to_bytes
+from . import background, data_mapper
+from .base import BackendService, is_concurrent_write, server_now
+from .channel_manager import PhobsChannelManagerService
+from .error_handling import describe
+
+_logger = logging.getLogger(__name__)
+
+MAX_PULL_PAGES = 20
+
+
+class ReservationRefused(Exception):
+    """A delivery this property cannot take as it is (say, an unmapped room type); the text
+    is what staff and Phobs are told."""
+
+
+@dataclass
+class IngestOutcome:
+    message_id: str
+    reservation_id: str
+    ok: bool
+    pms_ref: str = ""
+    duplicate: bool = False
+    error: str = ""
+    # Another worker stored this delivery (or this reservation) at the same moment; our snapshot
+    # cannot see its outcome yet, so we neither acknowledge nor fail it: Phobs delivers again.
+    deferred: bool = False
+
+    def ota_error(self):
+        if self.deferred:
+            return OtaError(type="3", code="447", text="simultaneous update, deliver again",
+                            record_id=self.message_id)
+        return OtaError(type="3", code="450", text=self.error[:250], record_id=self.message_id)
+
+
+@dataclass
+class PushReply:
+    """What the controller answers: an HTTP status and a SOAP body."""
+
+    status: int
+    body: bytes
+
+
+@dataclass
+class PullResult:
+    skipped: bool = False
+    received: int = 0
+    stored: int = 0
+    failed: int = 0
+    duplicates: int = 0
+    deferred: int = 0
+    acknowledged: int = 0
+    #: Stored messages applied to the front desk after the pages (this pull's and older ones).
+    applied: int = 0
+
+
+def delivery_key(reservation):
+    """The idempotency key of a delivery: its message id, or (if Phobs sent none) the
+    reservation id and version, which identify the same snapshot just as well."""
+    if reservation.message_id:
+        return reservation.message_id
+    version = reservation.version.isoformat() if reservation.version else "unversioned"
+    return "%s@%s" % (reservation.reservation_id, version)
+
+
+class ReservationReceiver(BackendService):
+    def __init__(self, env, backend):
+        super().__init__(env, backend)
+        self._mapped_codes = None  # the backend's mapped room types, read once per receiver
+
+    # -- pull -------------------------------------------------------------------------------
+
+    def receive_pulled(self):
+        """Every undelivered page, each stored then acknowledged. Safe to run from several
+        workers: a session advisory lock per backend lets one pull at a time."""
+        with self.advisory_lock("pull") as locked:
+            if not locked:
+                return PullResult(skipped=True)
+            result = PullResult()
+            with PhobsChannelManagerService(self.env, self.backend).client() as client:
+                for _page in range(MAX_PULL_PAGES):
+                    batch = client.pull_reservations()
+                    outcomes = [self.accept(res, "pull") for res in batch.reservations]
+                    outcomes += [self.store_rejected(rejected, "pull") for rejected in batch.rejected]
+                    self.backend.sudo().last_pull_at = server_now()
+                    self.commit_before_acknowledging()
+                    self._acknowledge(client, outcomes)
+                    self.env.cr.commit()
+                    _count(result, outcomes)
+                    if not batch.more or not outcomes:
+                        break
+            return result
+
+    def commit_before_acknowledging(self):
+        """Whatever we acknowledge to Phobs (an OTA_NotifReportRQ after a pull, the reply to a
+        push) must already be durable, or a crash right after would lose a reservation Phobs
+        believes delivered. (The other commits of the inbound flow: the bookkeeping after a
+        pull's acknowledgement, and one per message the applier applies.)"""
+        self.env.cr.commit()
+
+    def _acknowledge(self, client, outcomes):
+        successes = [(o.message_id, o.pms_ref or o.reservation_id) for o in outcomes if o.ok]
+        failures = [(o.message_id, o.ota_error()) for o in outcomes
+                    if not o.ok and not o.deferred]
+        if not successes and not failures:
+            return
+        client.acknowledge(successes=successes, failures=failures)
+        self._mark_acknowledged(outcomes)
+
+    # -- push -------------------------------------------------------------------------------
+
+    def receive_push(self, body, timestamp, signature):
+        """Authenticates and stores a pushed OTA_HotelResNotifRQ; returns the reply. What it
+        stored is applied to the front desk after the commit, in the background.
+
+        Every refusal is logged with its reason (never with the secret or the body) and answered
+        with a SOAP Fault; nothing is half-written, because nothing is written before the
+        message is authentic and well-formed.
+        """
+        try:
+            webhook.verify(self.backend._phobs_secret("webhook_secret"), timestamp, signature, body)
+        except PhobsAuthError as err:
+            _logger.warning("Refused Phobs push for backend %s: %s", self.backend.id, err)
+            return PushReply(401, _fault("soap:Client", "authentication failed: %s" % err))
+        try:
+            batch = parse_hotel_res_notif_rq(body)
+        except PhobsError as err:
+            _logger.warning("Refused malformed Phobs push for backend %s: %s", self.backend.id, err)
+            return PushReply(400, _fault("soap:Client", "malformed message: %s" % err))
+        outcomes = []
+        for reservation in batch.reservations:
+            if reservation.hotel_code and reservation.hotel_code != self.backend.hotel_code:
+                outcomes.append(self.store_rejected(RejectedReservation(
+                    reservation.message_id, reservation.reservation_id,
+                    "hotel code %s is not this hotel (%s)" % (
+                        reservation.hotel_code, self.backend.hotel_code),
+                    reservation.source_xml), "push"))
+                continue
+            outcomes.append(self.accept(reservation, "push"))
+        outcomes += [self.store_rejected(rejected, "push") for rejected in batch.rejected]
+        self._mark_acknowledged(outcomes)
+        if any(o.ok for o in outcomes):
+            background.run_after_commit(self.env.cr, self.backend.ids, background.APPLY)
+        self.commit_before_acknowledging()
+        return PushReply(200, self._push_reply(batch.echo_token, outcomes))
+
+    def _push_reply(self, echo_token, outcomes):
+        """Success naming what we stored; failures as warnings (errors if nothing succeeded).
+        Deferred deliveries carry code 447 so that Phobs pushes them again."""
+        ok = [o for o in outcomes if o.ok]
+        failed = [o.ota_error() for o in outcomes if not o.ok]
+        confirmations = [Confirmation(o.message_id, o.reservation_id, o.pms_ref or None) for o in ok]
+        rs = build_hotel_res_notif_rs(
+            echo_token=echo_token or new_echo_token(), timestamp=_now_aware(),
+            hotel_code=self.backend.hotel_code, confirmations=confirmations,
+            **({"warnings": failed} if ok else {"errors": failed or [
+                OtaError(type="3", code="450", text="no reservation in the message")]}))
+        return to_bytes(build_envelope(rs))
+
+    def _mark_acknowledged(self, outcomes):
+        """Bookkeeping of when Phobs was told; a push and a pull may both tell it about the same
+        message at once, and whichever marks it first is right, so a conflict is no error."""
+        message_ids = tuple(o.message_id for o in outcomes if not o.deferred)
+        if not message_ids:
+            return
+        try:
+            with self.env.cr.savepoint():
+                self.env.cr.execute("""
+                    UPDATE phobs_message SET acknowledged_at = %s
+                     WHERE backend_id = %s AND direction = 'in' AND message_id IN %s
+                       AND acknowledged_at IS NULL
+                """, (server_now(), self.backend.id, message_ids))
+        except Exception as err:
+            if not is_concurrent_write(err):
+                raise
+            _logger.debug("acknowledgement time of %s marked by another worker", message_ids)
+        self.env["phobs.message"].invalidate_cache(["acknowledged_at"])
+
+    # -- accept: store one delivery ---------------------------------------------------------
+
+    def accept(self, reservation, source):
+        """Stores one delivered reservation version as a ``received`` message, to be applied
+        later; never raises for bad data."""
+        key = delivery_key(reservation)
+        external_id = reservation.reservation_id
+        known = self.inbound_message(key)
+        if known and known.state != "failed":
+            return IngestOutcome(message_id=key, reservation_id=external_id, ok=True,
+                                 pms_ref=known.pms_ref or "", duplicate=True)
+        problem = self._out_of_bounds(reservation)
+        if problem:
+            _logger.warning("Phobs reservation refused before storing: %s", problem)
+            return self.store_rejected(_bounded_rejection(reservation, problem), source)
+        try:
+            with self.env.cr.savepoint():
+                self._check_mapped(reservation)
+                pms_ref = self._pms_ref_for(reservation)
+                self._store_received(reservation, source, key, known, pms_ref)
+                return IngestOutcome(message_id=key, reservation_id=external_id, ok=True,
+                                     pms_ref=pms_ref)
+        except ReservationRefused as err:
+            _logger.warning("Phobs reservation %s (message %s) refused: %s",
+                            external_id, key, err)
+            return self._store_failure(reservation, source, key, err)
+        except Exception as err:  # one bad reservation must not block the batch
+            if is_concurrent_write(err):
+                _logger.info("Phobs message %s is being stored by another worker; deferred", key)
+                return IngestOutcome(message_id=key, reservation_id=external_id, ok=False,
+                                     deferred=True)
+            _logger.exception("Phobs reservation %s (message %s) could not be stored",
+                              external_id, key)
+            return self._store_failure(reservation, source, key, err)
+
+    def _out_of_bounds(self, reservation):
+        """Why this delivery is unsafe or meaningless (dates, nights, amounts, ids, counts out of
+        bounds, or amounts that contradict each other), or None: refused before storing."""
+        try:
+            bounds.check(reservation, self.backend._phobs_bounds_policy(),
+                         self.backend._phobs_today())
+            data_mapper.price_plan(reservation)
+        except (bounds.OutOfBounds, data_mapper.PricingError) as err:
+            return str(err)
+        return None
+
+    def _check_mapped(self, reservation):
+        """A booking of a room type this property does not map could never be placed: it is
+        refused now, while Phobs can still be told."""
+        if ResStatus(reservation.status) == ResStatus.CANCEL:
+            return
+        if self._mapped_codes is None:
+            self._mapped_codes = set(self.backend._phobs_room_type_codes())
+        unknown = {stay.room_type_code for stay in reservation.room_stays} - self._mapped_codes
+        if unknown:
+            raise ReservationRefused(
+                "Unknown Phobs room type code(s) %s: map them on a room type of this property "
+                "(Hotel Management > Configuration > Room Types)." % ", ".join(sorted(unknown)))
+
+    def _pms_ref_for(self, reservation):
+        """The front-desk reference Phobs is told in the acknowledgement: the booking's own
+        when it is known, else one the PMS draws now for the booking to be placed."""
+        external_id = reservation.reservation_id
+        binding = self.binding(external_id)
+        if binding.pms_ref:
+            return binding.pms_ref
+        waiting = self.env["phobs.message"].sudo().search([
+            ("backend_id", "=", self.backend.id), ("direction", "=", "in"),
+            ("reservation_external_id", "=", external_id), ("state", "=", "received"),
+            ("pms_ref", "!=", False)], limit=1)
+        if waiting:
+            return waiting.pms_ref
+        if ResStatus(reservation.status) == ResStatus.CANCEL:
+            return ""
+        return self.backend._phobs_new_pms_ref() or ""
+
+    def _store_received(self, reservation, source, key, message, pms_ref):
+        values = data_mapper.reservation_values(reservation)
+        message_values = {
+            "backend_id": self.backend.id, "direction": "in", "source": source,
+            "operation": "HotelReservation", "message_id": key,
+            "reservation_external_id": reservation.reservation_id,
+            "status": values["status"], "version_at": values["version_at"],
+            "body": _text(getattr(reservation, "source_xml", None)),
+            "state": "received", "error": False, "pms_ref": pms_ref or False,
+        }
+        if message:
+            message.write(message_values)
+        else:
+            self.env["phobs.message"].sudo().create(message_values)
+
+    # -- refusals: kept with their reason ---------------------------------------------------
+
+    def store_rejected(self, rejected, source):
+        """A delivery the parser refused: kept with its reason, acknowledged as an error."""
+        key = rejected.message_id or "rejected-%s" % hashlib.sha256(
+            (rejected.problem + str(rejected.reservation_id)).encode()).hexdigest()[:16]
+        outcome = IngestOutcome(message_id=key, reservation_id=rejected.reservation_id or "",
+                                ok=False, error=rejected.problem)
+        self._write_failed_message(source, key, rejected.reservation_id, rejected.problem,
+                                   getattr(rejected, "source_xml", None))
+        return outcome
+
+    def _store_failure(self, reservation, source, key, err):
+        problem = str(err) if isinstance(err, ReservationRefused) else describe(err)
+        self._write_failed_message(source, key, reservation.reservation_id, problem,
+                                   getattr(reservation, "source_xml", None),
+                                   channel_code=reservation.channel_code)
+        return IngestOutcome(message_id=key, reservation_id=reservation.reservation_id,
+                             ok=False, error=problem)
+
+    def _write_failed_message(self, source, key, reservation_id, problem, body,
+                              channel_code=None):
+        with self.env.cr.savepoint():
+            message = self.inbound_message(key)
+            values = {"state": "failed", "error": problem, "body": _text(body),
+                      "reservation_external_id": reservation_id or False}
+            if channel_code:
+                # Known channels only: a failed delivery does not create one.
+                values["channel_id"] = self.env["phobs.channel"].sudo().with_context(
+                    active_test=False).search([("code", "=", channel_code)], limit=1).id
+            if message.state in ("processed", "ignored"):
+                return
+            if message:
+                message.write(values)
+            else:
+                self.env["phobs.message"].sudo().create(dict(
+                    values, backend_id=self.backend.id, direction="in", source=source,
+                    operation="HotelReservation", message_id=key))
+
+
+def _bounded_rejection(reservation, problem):
+    """A refused delivery, keeping only ids short enough to be ids (an over-long one is the
+    very problem and is not stored)."""
+    def fitting(value):
+        return value if value and len(value) <= bounds.ID_LIMITS["message_id"][1] else None
+    return RejectedReservation(fitting(reservation.message_id),
+                               fitting(reservation.reservation_id), problem,
+                               getattr(reservation, "source_xml", None))
+
+
+def _count(result, outcomes):
+    result.received += len(outcomes)
+    result.stored += sum(1 for o in outcomes if o.ok and not o.duplicate)
+    result.duplicates += sum(1 for o in outcomes if o.duplicate)
+    result.failed += sum(1 for o in outcomes if not o.ok and not o.deferred)
+    result.deferred += sum(1 for o in outcomes if o.deferred)
+    result.acknowledged += sum(1 for o in outcomes if not o.deferred)
+
+
+def _text(body):
+    if body is None:
+        return False
+    return body.decode("utf-8", "replace") if isinstance(body, bytes) else str(body)
+
+
+def _fault(code, text):
+    return to_bytes(build_fault(code, text))
+
+
+def _now_aware():
+    return datetime.now(timezone.utc).replace(microsecond=0)
