@@ -123,7 +123,7 @@ class TestInboundCorpus(PhobsCase):
         for name in PULLED:
             with self.subTest(fixture=name):
                 batch = parse_res_retrieve_rs(self.body(name))
-                outcomes = [service.accept(reservation, "pull")
+                outcomes = [service.receiver.accept(reservation, "pull")
                             for reservation in batch.reservations]
                 self.assertTrue(outcomes and all(o.ok for o in outcomes), name)
                 service.apply_pending()
