@@ -210,7 +210,9 @@ class ReservationReceiver(BackendService):
         problem = self._out_of_bounds(reservation)
         if problem:
             _logger.warning("Phobs reservation refused before storing: %s", problem)
-            return self.store_rejected(_bounded_rejection(reservation, problem), source)
+            return self.store_rejected(RejectedReservation(
+                reservation.message_id, reservation.reservation_id, problem,
+                getattr(reservation, "source_xml", None)), source)
         try:
             with self.env.cr.savepoint():
                 self._check_mapped(reservation)
@@ -291,6 +293,7 @@ class ReservationReceiver(BackendService):
 
     def store_rejected(self, rejected, source):
         """A delivery the parser refused: kept with its reason, acknowledged as an error."""
+        rejected = _bounded_rejection(rejected)
         key = rejected.message_id or "rejected-%s" % hashlib.sha256(
             (rejected.problem + str(rejected.reservation_id)).encode()).hexdigest()[:16]
         outcome = IngestOutcome(message_id=key, reservation_id=rejected.reservation_id or "",
@@ -327,14 +330,13 @@ class ReservationReceiver(BackendService):
                     operation="HotelReservation", message_id=key))
 
 
-def _bounded_rejection(reservation, problem):
-    """A refused delivery, keeping only ids short enough to be ids (an over-long one is the
-    very problem and is not stored)."""
+def _bounded_rejection(rejected):
+    """The rejection keeping only ids short enough to be ids: an over-long one is the very
+    problem (or part of it) and is not stored."""
     def fitting(value):
         return value if value and len(value) <= bounds.ID_LIMITS["message_id"][1] else None
-    return RejectedReservation(fitting(reservation.message_id),
-                               fitting(reservation.reservation_id), problem,
-                               getattr(reservation, "source_xml", None))
+    return RejectedReservation(fitting(rejected.message_id), fitting(rejected.reservation_id),
+                               rejected.problem, getattr(rejected, "source_xml", None))
 
 
 def _count(result, outcomes):
