@@ -33,17 +33,19 @@ def parse_envelope(
     return _payload(parse_xml(data, max_bytes=max_bytes), http_status)
 
 
-def parse_message(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> etree._Element:
+def parse_message(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES,
+                  http_status: int | None = None) -> etree._Element:
     """The OTA message of what a peer sent us: inside a SOAP 1.1 envelope, or bare.
 
-    Senders of pushes differ: most wrap ``OTA_HotelResNotifRQ`` in an envelope, some post the
-    bare RQ. Both carry the same message, so both are read; a bare root must be an OTA message
+    Peers differ: most wrap ``OTA_HotelResNotifRQ`` (a push) or ``OTA_ResRetrieveRS`` (a pull
+    reply) in an envelope, some send the bare message. Both carry the same message, so both are
+    read; a bare root must be an OTA message
     (``OTA_...`` in the OTA namespace, or in none), anything else is still refused.
     """
     root = parse_xml(data, max_bytes=max_bytes)
     if etree.QName(root).namespace in (OTA_NS, None) and local_name(root).startswith("OTA_"):
         return root
-    return _payload(root, None)
+    return _payload(root, http_status)
 
 
 def _payload(root: etree._Element, http_status: int | None) -> etree._Element:
