@@ -162,6 +162,32 @@ class TestInboundCorpus(PhobsCase):
         self.assertEqual(self.bindings().mapped("stay_ids.night_ids").mapped("amount"),
                          [90.0] * 100)
 
+    def test_stay_date_bounds_just_inside_and_just_outside_over_http(self):
+        """Default bounds: a stay may start 365 days back and end 730 days ahead."""
+        template = raw("15_global_total_only.xml").replace(
+            b'HotelCode="HOTEL1"', ('HotelCode="%s"' % self.hotel["code"]).encode())
+        day = lambda offset: str(self.day(offset)).encode()  # noqa: E731
+        cases = [(b"R-IN-PAST", -365, -363, True), (b"R-OUT-PAST", -366, -364, False),
+                 (b"R-IN-AHEAD", 728, 730, True), (b"R-OUT-AHEAD", 729, 731, False)]
+        for reservation_id, start, end, accepted in cases:
+            with self.subTest(reservation=reservation_id):
+                body = (template.replace(b'ID="R-15"', b'ID="' + reservation_id + b'"')
+                        .replace(b'ID="M-15"', b'ID="M' + reservation_id[1:] + b'"')
+                        .replace(b'Start="2027-01-10" End="2027-01-12"',
+                                 b'Start="' + day(start) + b'" End="' + day(end) + b'"'))
+                response = self.push(body)
+                self.assertEqual(response.status_code, 200)
+                self.assertEqual("<Success" in response.text, accepted, response.text)
+                message = self.env["phobs.message"].search(
+                    [("backend_id", "=", self.backend.id),
+                     ("message_id", "=", "M" + reservation_id[1:].decode())])
+                self.assertEqual(message.state, "received" if accepted else "failed")
+                if not accepted:
+                    self.assertIn("lies outside the dates this property accepts", message.error)
+        self.sync_service().apply_pending()
+        self.assertEqual(sorted(self.bindings().mapped("external_id")),
+                         ["R-IN-AHEAD", "R-IN-PAST"])
+
     def test_unknown_channel_is_kept_on_the_booking_and_created_by_a_manager(self):
         channels_before = self.env["phobs.channel"].with_context(active_test=False).search([])
         self.push(self.body("20_unknown_channel_html_name.xml"))
