@@ -100,14 +100,12 @@ class PhobsReservation(models.Model):
         if not unknown:
             raise UserError(_("Select bookings from an unknown channel."))
         Channel = self.env["phobs.channel"].sudo()
-        created = Channel.browse()
         for code in sorted(set(unknown.mapped("channel_code"))):
             channel = Channel._for_code(code)
             if not channel:
                 named = unknown.filtered(lambda r: r.channel_code == code and r.channel_name)
                 channel = Channel.create({"code": code, "sequence": 100,
                                           "name": named[:1].channel_name or code})
-                created |= channel
             self.sudo().search([("channel_code", "=", code), ("channel_id", "=", False)]).write(
                 {"channel_id": channel.id})
         return {
