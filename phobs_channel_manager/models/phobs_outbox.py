@@ -1,7 +1,9 @@
 from odoo import api, fields, models
 
-KINDS = [("availability", "Availability"), ("restrictions", "Restrictions"), ("rates", "Rates"),
-         ("reservation", "Reservation upload")]
+from ..phobs_api import ari
+
+KINDS = [(ari.AVAILABILITY, "Availability"), (ari.RESTRICTIONS, "Restrictions"),
+         (ari.RATES, "Rates"), ("reservation", "Reservation upload")]
 
 
 class PhobsOutbox(models.Model):
@@ -56,7 +58,9 @@ class PhobsOutbox(models.Model):
         return self.browse([row[0] for row in self.env.cr.fetchall()])
 
     def action_replay(self):
-        """Staff replay of dead letters: they are tried again from the first attempt."""
+        """Staff replay of dead letters: they are tried again from the first attempt. Only a
+        Channel Manager / Manager may send them again."""
+        self.env["phobs.backend"]._phobs_check_manager()
         self.filtered(lambda row: row.state == "dead").write({
             "state": "pending", "attempts": 0, "next_attempt_at": fields.Datetime.now(),
             "last_error": False, "error_kind": False})

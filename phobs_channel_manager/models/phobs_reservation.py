@@ -1,7 +1,7 @@
-from datetime import timedelta
-
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
+
+from ..phobs_api.dates import last_night
 
 STATUSES = [("Book", "Booked"), ("Commit", "Committed"), ("Modify", "Modified"),
             ("Cancel", "Cancelled")]
@@ -86,8 +86,8 @@ class PhobsReservation(models.Model):
         """``[(room_type_code, first_night, last_night)]``: the nights this booking holds."""
         ranges = []
         for stay in self.mapped("stay_ids"):
-            last_night = fields.Date.from_string(stay.departure) - timedelta(days=1)
-            ranges.append((stay.room_type_code, stay.arrival, fields.Date.to_string(last_night)))
+            ranges.append((stay.room_type_code, stay.arrival, fields.Date.to_string(
+                last_night(fields.Date.from_string(stay.departure)))))
         return ranges
 
     def action_create_channel_from_code(self):

@@ -8,6 +8,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
+from ..phobs_api.dates import days_between, last_night
 from ..phobs_api.records import AGE_ADULT, ResStatus
 from .nightly_prices import PricingError, price_plan  # noqa: F401 (PricingError for callers)
 
@@ -164,4 +165,4 @@ def nights(date_from, date_to):
 def nights_between(arrival, departure):
     """The nights of server-format dates ``arrival``..``departure`` as server-format dates."""
     start, end = (datetime.strptime(value, SERVER_DATE).date() for value in (arrival, departure))
-    return [to_server_date(day) for day in nights(start, end)]
+    return [to_server_date(day) for day in days_between(start, last_night(end))]

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from ..phobs_api.dates import days_between, last_night
+
 #: ISO 4217 minor units that are not 2 (the default).
 MINOR_UNITS = {"BHD": 3, "BIF": 0, "CLP": 0, "DJF": 0, "GNF": 0, "IQD": 3, "ISK": 0, "JOD": 3,
                "JPY": 0, "KMF": 0, "KRW": 0, "KWD": 3, "LYD": 3, "OMR": 3, "PYG": 0, "RWF": 0,
@@ -94,7 +96,7 @@ def price_plan(reservation) -> PricePlan:
 
 
 def stay_nights(stay) -> list[date]:
-    return [stay.arrival + timedelta(days=n) for n in range((stay.departure - stay.arrival).days)]
+    return list(days_between(stay.arrival, last_night(stay.departure)))
 
 
 def _minor(amount: Decimal, scale: Decimal) -> int:
