@@ -90,9 +90,8 @@ def price_plan(reservation) -> PricePlan:
                                      for night, amount in nights))
             for units, nights in _distribute(total, stay, prices)))
         for stay, prices, total in zip(stays, per_room, totals))
-    total = Decimal(sum(totals)) / scale if stays else (
-        _minor(reservation.total, scale) / scale if reservation.total is not None else Decimal(0))
-    return PricePlan(currency=currency, total=total, stays=priced)
+    # A booking without room stays (a Cancel may come so) sells no night: its total is 0 too.
+    return PricePlan(currency=currency, total=Decimal(sum(totals)) / scale, stays=priced)
 
 
 def stay_nights(stay) -> list[date]:

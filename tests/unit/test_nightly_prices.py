@@ -78,3 +78,10 @@ def test_three_decimal_currencies_keep_their_minor_unit():
     plan = price_plan(replace(make_reservation(), room_stays=(stay,), total=None, currency=None))
     assert [a for _n, a in plan.stays[0].groups[0].nights] == [
         Decimal("3.333"), Decimal("3.333"), Decimal("3.334")]
+
+
+def test_a_booking_without_stays_sells_nothing():
+    cancel = replace(make_reservation(), status=ResStatus.CANCEL, total=Decimal("200.00"),
+                     currency="EUR")
+    plan = price_plan(cancel)
+    assert (plan.total, plan.stays, plan.currency) == (Decimal(0), (), "EUR")
