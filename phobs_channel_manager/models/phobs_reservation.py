@@ -100,6 +100,7 @@ class PhobsReservation(models.Model):
         if not unknown:
             raise UserError(_("Select bookings from an unknown channel."))
         Channel = self.env["phobs.channel"].sudo()
+        channels = Channel.browse()
         for code in sorted(set(unknown.mapped("channel_code"))):
             channel = Channel._for_code(code)
             if not channel:
@@ -108,8 +109,11 @@ class PhobsReservation(models.Model):
                                           "name": named[:1].channel_name or code})
             self.sudo().search([("channel_code", "=", code), ("channel_id", "=", False)]).write(
                 {"channel_id": channel.id})
-        return {
-            "type": "ir.actions.act_window", "res_model": "phobs.channel",
-            "name": _("Channels"), "view_mode": "tree,form",
-            "domain": [("code", "in", sorted(set(unknown.mapped("channel_code"))))],
-        }
+            channels |= channel
+        # Next the manager sets who collects and the commission: the channel's form (or list).
+        action = {"type": "ir.actions.act_window", "res_model": "phobs.channel",
+                  "name": _("OTA Channels")}
+        if len(channels) == 1:
+            return dict(action, view_mode="form", views=[(False, "form")], res_id=channels.id)
+        return dict(action, view_mode="tree,form", views=[(False, "tree"), (False, "form")],
+                    domain=[("id", "in", channels.ids)])
