@@ -117,13 +117,12 @@ class PhobsChannel(models.Model):
         return result
 
     @api.model
-    def _find_or_create(self, code, name=None):
-        """The channel for a code Phobs sent; an unknown OTA is created rather than rejected,
-        because refusing a booking that the guest already paid would lose it."""
-        if not code and not name:
+    def _for_code(self, code):
+        """The channel a booking names by its code, or nothing. A code we do not know does
+        not create a channel (any authenticated sender could otherwise add active channels with
+        any name): the booking keeps the code and name as received, managers see them under
+        Unknown channels and create the channel from there."""
+        code = (code or "").strip()
+        if not code:
             return self.browse()
-        code = (code or name).strip()
-        channel = self.with_context(active_test=False).search([("code", "=", code)], limit=1)
-        if not channel:
-            channel = self.create({"code": code, "name": name or code, "sequence": 100})
-        return channel
+        return self.with_context(active_test=False).search([("code", "=", code)], limit=1)

@@ -1,4 +1,5 @@
-from odoo import api, fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError, UserError
 
 from ..phobs_api.dates import last_night
 
@@ -45,6 +46,9 @@ class PhobsReservation(models.Model):
     channel_code = fields.Char(
         string="Channel code received", readonly=True,
         help="The booking channel's code exactly as Phobs sent it, known to us or not.")
+    channel_name = fields.Char(
+        string="Channel name received", readonly=True,
+        help="The booking channel's name as Phobs sent it, as plain text.")
     special_requests = fields.Text(help="The guest's requests (OTA SpecialRequests).")
     comments = fields.Text(help="Free-text comments of the guest or the channel.")
     payment_card = fields.Char(help="Card type and last four digits only.")
@@ -82,3 +86,31 @@ class PhobsReservation(models.Model):
             ranges.append((stay.room_type_code, stay.arrival, fields.Date.to_string(
                 last_night(fields.Date.from_string(stay.departure)))))
         return ranges
+
+    def action_create_channel_from_code(self):
+        """A manager makes the unknown channel these bookings name a known one: one channel per
+        code (named as received, or by the code), and every booking that named the code is
+        linked to it."""
+        if not self.env.user.has_group("phobs_channel_manager.group_phobs_manager"):
+            raise AccessError(_("Only Channel Manager managers can create channels."))
+        unknown = self.filtered(lambda r: r.channel_code and not r.channel_id)
+        if not unknown:
+            raise UserError(_("Select bookings from an unknown channel."))
+        Channel = self.env["phobs.channel"].sudo()
+        channels = Channel.browse()
+        for code in sorted(set(unknown.mapped("channel_code"))):
+            channel = Channel._for_code(code)
+            if not channel:
+                named = unknown.filtered(lambda r: r.channel_code == code and r.channel_name)
+                channel = Channel.create({"code": code, "sequence": 100,
+                                          "name": named[:1].channel_name or code})
+            self.sudo().search([("channel_code", "=", code), ("channel_id", "=", False)]).write(
+                {"channel_id": channel.id})
+            channels |= channel
+        # Next the manager sets who collects and the commission: the channel's form (or list).
+        action = {"type": "ir.actions.act_window", "res_model": "phobs.channel",
+                  "name": _("OTA Channels")}
+        if len(channels) == 1:
+            return dict(action, view_mode="form", views=[(False, "form")], res_id=channels.id)
+        return dict(action, view_mode="tree,form", views=[(False, "tree"), (False, "form")],
+                    domain=[("id", "in", channels.ids)])

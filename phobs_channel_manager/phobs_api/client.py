@@ -52,7 +52,7 @@ from .records import (
     RestrictionRun,
 )
 from .retry import RetryPolicy, build_retrying, is_retryable, parse_retry_after
-from .soap import build_envelope, parse_envelope
+from .soap import build_envelope, parse_message
 from .xml import local_name, to_bytes
 
 _logger = logging.getLogger(__name__)
@@ -297,8 +297,8 @@ class PhobsClient:
         retry_after = parse_retry_after(headers.get("Retry-After"))
         success = 200 <= status < 300
         try:
-            rs = expect(parse_envelope(data, max_bytes=self.config.max_response_bytes,
-                                       http_status=status), expected)
+            rs = expect(parse_message(data, max_bytes=self.config.max_response_bytes,
+                                      http_status=status), expected)
             raise_for_errors(rs, http_status=status)
         except PhobsSoapFault as fault:
             fault.retry_after = retry_after

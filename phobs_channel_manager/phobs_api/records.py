@@ -62,12 +62,22 @@ class GuestCount:
 
 @dataclass(frozen=True)
 class DailyRate:
-    """The price of each night from ``start`` to ``end_exclusive``."""
+    """A price of ONE room for the nights from ``start`` to ``end_exclusive``.
+
+    ``unit_nights`` says what ``amount`` buys: 1 (the default) each night; ``k`` each block of
+    ``k`` nights (``RateTimeUnit`` Day x ``UnitMultiplier`` k, Week = 7); ``None`` the whole
+    span at once (``RateTimeUnit="FullDuration"`` or a ``Rate/Total``).
+    """
 
     start: date
     end_exclusive: date
     amount: Decimal
     currency: str | None = None
+    unit_nights: int | None = 1
+
+    @property
+    def nights(self) -> int:
+        return (self.end_exclusive - self.start).days
 
 
 @dataclass(frozen=True)
@@ -140,6 +150,12 @@ class Reservation:
     payment_card: MaskedCard | None = None
     total: Decimal | None = None
     currency: str | None = None
+    #: Free-text remarks (``Comments``), kept apart from the guest's ``SpecialRequests``.
+    comments: str | None = None
+    #: Guests given once for the whole booking (``ResGlobalInfo/GuestCounts``).
+    guest_counts: tuple[GuestCount, ...] = ()
+    #: What the guest owes after a cancellation (``CancelPenalty/AmountPercent/@Amount``).
+    penalty_amount: Decimal | None = None
     # The delivered element with card data masked (see ``redacted_xml``), for the audit trail.
     source_xml: bytes | None = field(default=None, repr=False, compare=False)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from lxml import etree
 
 from .errors import PhobsProtocolError, PhobsSoapFault
-from .xml import DEFAULT_MAX_BYTES, SOAP_NS, child, parse_xml, text_of
+from .xml import DEFAULT_MAX_BYTES, OTA_NS, SOAP_NS, child, local_name, parse_xml, text_of
 
 _NSMAP = {"soap": SOAP_NS}
 
@@ -30,7 +30,25 @@ def parse_envelope(
     data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES, http_status: int | None = None
 ) -> etree._Element:
     """The first element of the body; raises :class:`PhobsSoapFault` when that is a Fault."""
+    return _payload(parse_xml(data, max_bytes=max_bytes), http_status)
+
+
+def parse_message(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES,
+                  http_status: int | None = None) -> etree._Element:
+    """The OTA message of what a peer sent us: inside a SOAP 1.1 envelope, or bare.
+
+    Peers differ: most wrap ``OTA_HotelResNotifRQ`` (a push) or ``OTA_ResRetrieveRS`` (a pull
+    reply) in an envelope, some send the bare message. Both carry the same message, so both are
+    read; a bare root must be an OTA message
+    (``OTA_...`` in the OTA namespace, or in none), anything else is still refused.
+    """
     root = parse_xml(data, max_bytes=max_bytes)
+    if etree.QName(root).namespace in (OTA_NS, None) and local_name(root).startswith("OTA_"):
+        return root
+    return _payload(root, http_status)
+
+
+def _payload(root: etree._Element, http_status: int | None) -> etree._Element:
     if root.tag != f"{{{SOAP_NS}}}Envelope":
         raise PhobsProtocolError(f"expected a SOAP 1.1 Envelope, got {root.tag!r}")
     body = root.find(f"{{{SOAP_NS}}}Body")

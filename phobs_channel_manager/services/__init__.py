@@ -10,7 +10,8 @@ The six the product is described by, each doing what its name says:
   ``reservation_apply.ReservationApplier``.
 - ``inventory.PhobsInventoryService``: availability, rates and restrictions from the outbox to
   Phobs, with the front-desk uploads (``reservation_upload.ReservationUploader``) first.
-- ``data_mapper`` (PhobsDataMapperService): OTA records to model values, pure functions.
+- ``data_mapper`` (PhobsDataMapperService): OTA records to model values, pure functions; the
+  price of every room and night, totalling the OTA total to the cent, is ``nightly_prices``.
 - ``error_handling.PhobsErrorHandlingService``: classification, retry schedule, dead letter,
   alerts.
 - ``monitoring.PhobsMonitoringService``: every exchange recorded, the dashboard's queries, log

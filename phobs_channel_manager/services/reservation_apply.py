@@ -103,8 +103,7 @@ class ReservationApplier(BackendService):
         """Creates or updates the binding with one version's values (stays replaced)."""
         values = dict(values)
         stays = values.pop("stays")
-        channel = self.env["phobs.channel"].sudo()._find_or_create(
-            values.pop("channel_code"), values.pop("channel_name"))
+        channel = self.env["phobs.channel"].sudo()._for_code(values["channel_code"])
         currency_code = values.pop("currency_code")
         currency = self.env["res.currency"].with_context(active_test=False).search(
             [("name", "=", currency_code)], limit=1) if currency_code else None
@@ -113,7 +112,7 @@ class ReservationApplier(BackendService):
             "currency_id": (currency or self.backend.currency_id).id,
             "sync_date": server_now(),
             "sync_error": False,
-            "stay_ids": [(5, 0, 0)] + [(0, 0, stay) for stay in stays],
+            "stay_ids": [(5, 0, 0)] + [(0, 0, _stay_row(stay)) for stay in stays],
         })
         if binding:
             binding.write(values)
@@ -165,3 +164,9 @@ class ReservationApplier(BackendService):
 
 def _is_older(incoming, stored):
     return bool(incoming and stored and incoming < stored)
+
+
+def _stay_row(stay):
+    """A stay's values with its nightly prices as the stay's night rows."""
+    stay = dict(stay)
+    return dict(stay, night_ids=[(0, 0, night) for night in stay.pop("nights")])

@@ -12,7 +12,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from ..phobs_api import webhook
+from ..phobs_api import bounds, webhook
 from ..phobs_api.client import new_echo_token
 from ..phobs_api.errors import PhobsAuthError, PhobsError
 from ..phobs_api.messages.res_notif import build_hotel_res_notif_rs, parse_hotel_res_notif_rq
@@ -209,6 +209,12 @@ class ReservationReceiver(BackendService):
         if known and known.state != "failed":
             return IngestOutcome(message_id=key, reservation_id=external_id, ok=True,
                                  pms_ref=known.pms_ref or "", duplicate=True)
+        problem = self._out_of_bounds(reservation)
+        if problem:
+            _logger.warning("Phobs reservation refused before storing: %s", problem)
+            return self.store_rejected(RejectedReservation(
+                reservation.message_id, reservation.reservation_id, problem,
+                getattr(reservation, "source_xml", None)), source)
         try:
             with self.env.cr.savepoint():
                 self._check_mapped(reservation)
@@ -228,6 +234,17 @@ class ReservationReceiver(BackendService):
             _logger.exception("Phobs reservation %s (message %s) could not be stored",
                               external_id, key)
             return self._store_failure(reservation, source, key, err)
+
+    def _out_of_bounds(self, reservation):
+        """Why this delivery is unsafe or meaningless (dates, nights, amounts, ids, counts out of
+        bounds, or amounts that contradict each other), or None: refused before storing."""
+        try:
+            bounds.check(reservation, self.backend._phobs_bounds_policy(),
+                         self.backend._phobs_today())
+            data_mapper.price_plan(reservation)
+        except (bounds.OutOfBounds, data_mapper.PricingError) as err:
+            return str(err)
+        return None
 
     def _check_mapped(self, reservation):
         """A booking of a room type this property does not map could never be placed: it is
@@ -278,6 +295,7 @@ class ReservationReceiver(BackendService):
 
     def store_rejected(self, rejected, source):
         """A delivery the parser refused: kept with its reason, acknowledged as an error."""
+        rejected = _bounded_rejection(rejected)
         key = rejected.message_id or "rejected-%s" % hashlib.sha256(
             (rejected.problem + str(rejected.reservation_id)).encode()).hexdigest()[:16]
         outcome = IngestOutcome(message_id=key, reservation_id=rejected.reservation_id or "",
@@ -312,6 +330,15 @@ class ReservationReceiver(BackendService):
                 self.env["phobs.message"].sudo().create(dict(
                     values, backend_id=self.backend.id, direction="in", source=source,
                     operation="HotelReservation", message_id=key))
+
+
+def _bounded_rejection(rejected):
+    """The rejection keeping only ids short enough to be ids: an over-long one is the very
+    problem (or part of it) and is not stored."""
+    def fitting(value):
+        return value if value and len(value) <= bounds.ID_LIMITS["message_id"][1] else None
+    return RejectedReservation(fitting(rejected.message_id), fitting(rejected.reservation_id),
+                               rejected.problem, getattr(rejected, "source_xml", None))
 
 
 def _count(result, outcomes):

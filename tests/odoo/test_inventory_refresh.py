@@ -43,7 +43,7 @@ class TestFullRefresh(AriCase):
             ]})
         self.nrf = self.rate_plan("NRF", ["DBL", "APT"], price_source="pricelist",
                                   pricelist_id=pricelist.id)
-        self.booking_com = self.env["phobs.channel"]._find_or_create("BDC")
+        self.booking_com = self.env["phobs.channel"]._for_code("BDC")
         self.booking_com.rate_markup_percent = 12
         self.bdcx = self.rate_plan("BDCX", ["DBL"], channel_id=self.booking_com.id)
         self.price(self.bdcx, "DBL", 0, last, 120)

@@ -12,7 +12,7 @@ from lxml import etree
 from ..errors import PhobsProtocolError, error_for_ota
 from ..profile import DialectProfile
 from ..records import AckResult, Confirmation, OtaError
-from ..soap import parse_envelope
+from ..soap import parse_message
 from ..xml import OTA_NS, child, children, element, local_name, sub
 
 Message = etree._Element | bytes
@@ -54,8 +54,9 @@ def new_message(
 
 
 def expect(message: Message, name: str) -> etree._Element:
-    """The OTA root called ``name``: given as an element, or as received SOAP bytes."""
-    root = parse_envelope(message) if isinstance(message, (bytes, bytearray)) else message
+    """The OTA root called ``name``: given as an element, or as received bytes (a SOAP 1.1
+    envelope or the bare OTA message, see :func:`parse_message`)."""
+    root = parse_message(message) if isinstance(message, (bytes, bytearray)) else message
     if local_name(root) != name:
         raise PhobsProtocolError(f"expected {name}, got {local_name(root)}")
     return root

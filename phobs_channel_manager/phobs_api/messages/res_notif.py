@@ -11,7 +11,7 @@ from lxml import etree
 
 from ..profile import DEFAULT_PROFILE, DialectProfile
 from ..records import AckResult, Confirmation, OtaError, Reservation, ReservationBatch, ResStatus
-from ..xml import descendants, sub
+from ..xml import child, descendants, sub
 from .common import (
     Message,
     add_outcome,
@@ -53,11 +53,13 @@ def build_hotel_res_notif_rq(
 
 def parse_hotel_res_notif_rq(message: Message,
                              profile: DialectProfile = DEFAULT_PROFILE) -> ReservationBatch:
-    """Pushed (or uploaded) reservations; bad ones come back in ``rejected``."""
+    """Pushed (or uploaded) reservations; bad ones come back in ``rejected``. The RQ's
+    ``ResStatus`` and ``POS`` (where many senders put the booking channel) apply to every
+    reservation without its own."""
     rq = expect(message, "OTA_HotelResNotifRQ")
     accepted, rejected = parse_reservations(
         descendants(rq, "HotelReservations/HotelReservation"), profile,
-        default_status=rq.get("ResStatus"),
+        default_status=rq.get("ResStatus"), default_pos=child(rq, "POS"),
     )
     return ReservationBatch(reservations=accepted, rejected=rejected,
                             echo_token=rq.get("EchoToken"))

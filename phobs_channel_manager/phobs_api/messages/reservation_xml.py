@@ -19,27 +19,26 @@ from lxml import etree
 from ..errors import PhobsProtocolError
 from ..profile import DialectProfile
 from ..records import (
-    AGE_ADULT,
     Confirmation,
-    DailyRate,
     Guest,
     GuestCount,
-    MaskedCard,
     RejectedReservation,
     Reservation,
     ResStatus,
     RoomStay,
 )
-from ..xml import child, children, descendants, ota, parse_xml, sub, text_of, to_bytes
+from ..xml import child, children, descendants, parse_xml, sub, text_of, to_bytes
 from .common import (
     format_money,
     parse_bool,
     parse_date,
     parse_int,
-    parse_money,
     parse_timestamp,
     required,
 )
+from .payment_card import find_card, masked_card, redact, redacted_xml
+from .reservation_amounts import amount_of, penalty_amount, texts
+from .reservation_stays import parse_guest, parse_guest_counts, parse_room_stay, plain_text
 
 
 # ---------------------------------------------------------------------------- building
@@ -71,7 +70,8 @@ def add_reservation(parent: etree._Element, reservation: Reservation, profile: D
     ids = [(profile.reservation_id_type, r.channel_booking_id, r.channel_code),
            (profile.pms_id_type, r.pms_id, None)]
     _add_global_info(el, hotel_code=r.hotel_code or hotel_code, ids=ids,
-                     comments=r.special_requests, total=r.total, currency=r.currency)
+                     comments=r.comments, special_requests=r.special_requests,
+                     guest_counts=r.guest_counts, total=r.total, currency=r.currency)
     return el
 
 
@@ -106,21 +106,28 @@ def _add_room_stay(stays: etree._Element, stay: RoomStay) -> None:
     if stay.daily_rates:
         rates = sub(room_rate, "Rates")
         for rate in stay.daily_rates:
-            rate_el = sub(rates, "Rate", {"EffectiveDate": rate.start.isoformat(),
-                                          "ExpireDate": rate.end_exclusive.isoformat()})
-            sub(rate_el, "Base", {"AmountAfterTax": format_money(rate.amount),
-                                  "CurrencyCode": rate.currency})
-    if stay.guest_counts:
-        counts = sub(el, "GuestCounts")
-        for count in stay.guest_counts:
-            sub(counts, "GuestCount", {"AgeQualifyingCode": count.age_code,
-                                       "Count": count.count, "Age": count.age})
+            _add_rate(rates, rate)
+    _add_guest_counts(el, stay.guest_counts)
     sub(el, "TimeSpan", {"Start": stay.arrival.isoformat(), "End": stay.departure.isoformat()})
     if stay.total is not None:
         sub(el, "Total", {"AmountAfterTax": format_money(stay.total),
                           "CurrencyCode": stay.currency})
     if stay.guest_rphs:
         sub(el, "ResGuestRPHs", text=" ".join(stay.guest_rphs))
+
+
+def _add_rate(rates: etree._Element, rate) -> None:
+    """Per night as ``Base``; per block of nights as ``Base`` with ``UnitMultiplier``; a
+    whole-span price as ``Total`` (see :class:`DailyRate`)."""
+    per_block = rate.unit_nights not in (None, 1)
+    rate_el = sub(rates, "Rate", {
+        "EffectiveDate": rate.start.isoformat(),
+        "ExpireDate": rate.end_exclusive.isoformat(),
+        "RateTimeUnit": "Day" if per_block else None,
+        "UnitMultiplier": rate.unit_nights if per_block else None,
+    })
+    sub(rate_el, "Total" if rate.unit_nights is None else "Base",
+        {"AmountAfterTax": format_money(rate.amount), "CurrencyCode": rate.currency})
 
 
 def _add_guest(guests: etree._Element, guest: Guest) -> None:
@@ -150,10 +157,14 @@ def _add_guest(guests: etree._Element, guest: Guest) -> None:
             sub(address, "CountryName", {"Code": guest.country_code})
 
 
-def _add_global_info(el, *, hotel_code, ids, comments=None, total=None, currency=None) -> None:
+def _add_global_info(el, *, hotel_code, ids, comments=None, special_requests=None,
+                     guest_counts=(), total=None, currency=None) -> None:
     info = sub(el, "ResGlobalInfo")
+    _add_guest_counts(info, guest_counts)
     if comments:
         sub(sub(sub(info, "Comments"), "Comment"), "Text", text=comments)
+    if special_requests:
+        sub(sub(sub(info, "SpecialRequests"), "SpecialRequest"), "Text", text=special_requests)
     if total is not None:
         sub(info, "Total", {"AmountAfterTax": format_money(total), "CurrencyCode": currency})
     ids = [(kind, value, source) for kind, value, source in ids if value]
@@ -165,6 +176,14 @@ def _add_global_info(el, *, hotel_code, ids, comments=None, total=None, currency
     sub(info, "BasicPropertyInfo", {"HotelCode": hotel_code})
 
 
+def _add_guest_counts(parent, guest_counts) -> None:
+    if guest_counts:
+        counts = sub(parent, "GuestCounts")
+        for count in guest_counts:
+            sub(counts, "GuestCount", {"AgeQualifyingCode": count.age_code,
+                                       "Count": count.count, "Age": count.age})
+
+
 # ---------------------------------------------------------------------------- reading
 
 
@@ -173,12 +192,17 @@ def parse_reservations(
     profile: DialectProfile,
     *,
     default_status: str | None = None,
+    default_pos: etree._Element | None = None,
 ) -> tuple[tuple[Reservation, ...], tuple[RejectedReservation, ...]]:
-    """Read each ``HotelReservation``; a bad one is rejected alone, never the whole batch."""
+    """Read each ``HotelReservation``; a bad one is rejected alone, never the whole batch.
+
+    ``default_status`` and ``default_pos`` are the enclosing RQ's ``ResStatus`` and ``POS``,
+    which apply to every reservation that lacks its own."""
     accepted, rejected = [], []
     for el in elements:
         try:
-            accepted.append(parse_reservation(el, profile, default_status=default_status))
+            accepted.append(parse_reservation(el, profile, default_status=default_status,
+                                              default_pos=default_pos))
         except PhobsProtocolError as err:
             ids = _unique_ids(el)
             rejected.append(RejectedReservation(
@@ -191,15 +215,16 @@ def parse_reservations(
 
 
 def parse_reservation(el: etree._Element, profile: DialectProfile, *,
-                      default_status: str | None = None) -> Reservation:
-    """One ``HotelReservation``; ``default_status`` is the enclosing RQ's ``ResStatus``."""
+                      default_status: str | None = None,
+                      default_pos: etree._Element | None = None) -> Reservation:
+    """One ``HotelReservation``; ``default_status``/``default_pos`` come from the enclosing RQ."""
     ids = _unique_ids(el)
     reservation_id = ids.get(profile.reservation_id_type)
     if not reservation_id:
         raise PhobsProtocolError(
             f"HotelReservation without UniqueID Type={profile.reservation_id_type} (reservation id)"
         )
-    where = f"HotelReservation {reservation_id}"
+    where = f"HotelReservation {reservation_id[:40]}"
     message_id = ids.get(profile.message_id_type)
     if not message_id:
         raise PhobsProtocolError(
@@ -212,17 +237,22 @@ def parse_reservation(el: etree._Element, profile: DialectProfile, *,
                                   f"{where}: LastModifyDateTime", profile)
     if created_at is None and modified_at is None:
         raise PhobsProtocolError(f"{where}: neither LastModifyDateTime nor CreateDateTime")
-    channel = next(descendants(el, "POS/Source/BookingChannel/CompanyName"), None)
+    pos = child(el, "POS")
+    inherited_pos = default_pos if pos is None else None
+    channel = next(descendants(pos if pos is not None else default_pos,
+                               "Source/BookingChannel/CompanyName"), None)
     info = child(el, "ResGlobalInfo")
     channel_ref = _booking_id(info, profile.reservation_id_type)
     pms_ref = _booking_id(info, profile.pms_id_type)
-    total_el = child(info, "Total")
+    total, currency = amount_of(child(info, "Total"), f"{where}: ResGlobalInfo Total")
+    global_span = child(info, "TimeSpan")
     room_stays = tuple(
-        _parse_room_stay(stay, f"{where}: RoomStay {index}")
+        parse_room_stay(stay, f"{where}: RoomStay {index}", global_span)
         for index, stay in enumerate(descendants(el, "RoomStays/RoomStay"), start=1)
     )
     if status is not ResStatus.CANCEL and not room_stays:
         raise PhobsProtocolError(f"{where}: {status.value} without RoomStay")
+    stays_and_info = [info, *descendants(el, "RoomStays/RoomStay")]
     return Reservation(
         reservation_id=reservation_id,
         message_id=message_id,
@@ -231,18 +261,24 @@ def parse_reservation(el: etree._Element, profile: DialectProfile, *,
         modified_at=modified_at,
         hotel_code=(_attr(child(info, "BasicPropertyInfo"), "HotelCode")
                     or _attr(child(el, "RoomStays/RoomStay/BasicPropertyInfo"), "HotelCode")),
-        channel_code=_attr(channel, "Code") or _attr(channel_ref, "ResID_Source"),
-        channel_name=text_of(channel),
+        channel_code=(_attr(channel, "Code") or _attr(channel, "CompanyShortName")
+                      or _attr(channel_ref, "ResID_Source")),
+        channel_name=plain_text(channel.text if channel is not None else None),
         channel_booking_id=_attr(channel_ref, "ResID_Value"),
         pms_id=_attr(pms_ref, "ResID_Value"),
         room_stays=room_stays,
-        guests=tuple(_parse_guest(g) for g in descendants(el, "ResGuests/ResGuest")),
-        special_requests=_comments(info),
-        payment_card=_masked_card(
-            child(info, "Guarantee/GuaranteesAccepted/GuaranteeAccepted/PaymentCard")),
-        total=_amount(total_el, f"{where}: ResGlobalInfo Total"),
-        currency=_attr(total_el, "CurrencyCode"),
-        source_xml=redacted_xml(el),
+        guests=tuple(parse_guest(g) for g in descendants(el, "ResGuests/ResGuest")),
+        special_requests=_joined(texts(
+            [c for p in stays_and_info for c in children(p, "SpecialRequests")],
+            "SpecialRequest")),
+        comments=_joined(texts([c for p in stays_and_info for c in children(p, "Comments")],
+                               "Comment")),
+        guest_counts=tuple(parse_guest_counts(info, f"{where}: ResGlobalInfo")),
+        payment_card=masked_card(find_card(el)),
+        penalty_amount=(penalty_amount(el, where) if status is ResStatus.CANCEL else None),
+        total=total,
+        currency=currency,
+        source_xml=_stored_xml(el, inherited_pos),
     )
 
 
@@ -253,30 +289,13 @@ def parse_stored_reservation(data: bytes, profile: DialectProfile, *,
     return parse_reservation(parse_xml(data), profile, default_status=status)
 
 
-def redacted_xml(el: etree._Element) -> bytes:
-    """A copy of a ``HotelReservation`` safe to store: card numbers keep their last four
-    digits, security codes are dropped; the received element itself is left untouched."""
+def _stored_xml(el: etree._Element, inherited_pos: etree._Element | None) -> bytes:
+    """The redacted element, carrying the RQ's ``POS`` when it had none of its own: the stored
+    copy is read again at apply time, without the RQ around it."""
     copy = deepcopy(el)
-    for card in copy.iter(ota("PaymentCard")):
-        if card.get("CardNumber"):
-            card.set("CardNumber", _mask_digits(card.get("CardNumber")))
-        for code in list(card.iter(ota("SeriesCode"))):
-            code.getparent().remove(code)
-        for attribute in ("SeriesCode", "CVV"):
-            card.attrib.pop(attribute, None)
-        for number in card.iter(ota("CardNumber")):
-            if number.get("Mask"):
-                number.set("Mask", _mask_digits(number.get("Mask")))
-            if number.text and number.text.strip():
-                number.text = _mask_digits(number.text)
-            for plain in number.iter(ota("PlainText")):
-                plain.text = _mask_digits(plain.text or "")
-    return to_bytes(copy)
-
-
-def _mask_digits(value: str) -> str:
-    digits = "".join(ch for ch in value if ch.isdigit())
-    return "*" * max(0, len(digits) - 4) + digits[-4:]
+    if inherited_pos is not None:
+        copy.insert(0, deepcopy(inherited_pos))
+    return to_bytes(redact(copy))
 
 
 def parse_confirmations(elements: Iterable[etree._Element],
@@ -311,124 +330,5 @@ def _attr(el: etree._Element | None, name: str) -> str | None:
     return ((el.get(name) if el is not None else None) or "").strip() or None
 
 
-def _amount(el: etree._Element | None, what: str):
-    if el is None:
-        return None
-    value = el.get("AmountAfterTax") or el.get("AmountBeforeTax") or el.get("Amount")
-    return parse_money(value, what)
-
-
-def _parse_room_stay(el: etree._Element, where: str) -> RoomStay:
-    room_rate = child(el, "RoomRates/RoomRate")
-    room_type_code = required(_attr(room_rate, "RoomTypeCode")
-                              or _attr(child(el, "RoomTypes/RoomType"), "RoomTypeCode"),
-                              f"{where}: RoomTypeCode")
-    rate_plan_code = (_attr(room_rate, "RatePlanCode")
-                      or _attr(child(el, "RatePlans/RatePlan"), "RatePlanCode"))
-    daily_rates = tuple(
-        _parse_rate(rate, f"{where}: Rate {index}")
-        for index, rate in enumerate(descendants(el, "RoomRates/RoomRate/Rates/Rate"), start=1)
-    )
-    span = child(el, "TimeSpan")
-    arrival = (parse_date(_attr(span, "Start"), f"{where}: TimeSpan Start")
-               or min((r.start for r in daily_rates), default=None))
-    departure = (parse_date(_attr(span, "End"), f"{where}: TimeSpan End")
-                 or max((r.end_exclusive for r in daily_rates), default=None))
-    if arrival is None or departure is None:
-        raise PhobsProtocolError(f"{where}: no TimeSpan Start/End and no rates to infer them")
-    if departure <= arrival:
-        raise PhobsProtocolError(f"{where}: departure {departure} is not after arrival {arrival}")
-    units = parse_int(_attr(room_rate, "NumberOfUnits")
-                      or _attr(child(el, "RoomTypes/RoomType"), "NumberOfUnits"),
-                      f"{where}: NumberOfUnits", minimum=1)
-    total_el = child(el, "Total")
-    return RoomStay(
-        room_type_code=room_type_code,
-        rate_plan_code=rate_plan_code,
-        arrival=arrival,
-        departure=departure,
-        units=units or 1,
-        guest_counts=tuple(_parse_guest_counts(el, where)),
-        daily_rates=daily_rates,
-        total=_amount(total_el, f"{where}: Total"),
-        currency=_attr(total_el, "CurrencyCode"),
-        guest_rphs=_guest_rphs(child(el, "ResGuestRPHs")),
-    )
-
-
-def _parse_rate(el: etree._Element, where: str) -> DailyRate:
-    start = parse_date(required(el.get("EffectiveDate"), f"{where}: EffectiveDate"),
-                       f"{where}: EffectiveDate")
-    end = parse_date(el.get("ExpireDate"), f"{where}: ExpireDate") or start + timedelta(days=1)
-    if end <= start:
-        raise PhobsProtocolError(f"{where}: ExpireDate {end} is not after EffectiveDate {start}")
-    base = child(el, "Base")
-    amount = _amount(base, f"{where}: Base") if base is not None else None
-    if amount is None:
-        raise PhobsProtocolError(f"{where}: no Base amount")
-    return DailyRate(start=start, end_exclusive=end, amount=amount,
-                     currency=_attr(base, "CurrencyCode"))
-
-
-def _parse_guest_counts(stay: etree._Element, where: str) -> Iterable[GuestCount]:
-    for el in descendants(stay, "GuestCounts/GuestCount"):
-        count = parse_int(el.get("Count"), f"{where}: GuestCount Count")
-        if count == 0:
-            continue
-        yield GuestCount(age_code=el.get("AgeQualifyingCode") or AGE_ADULT,
-                         count=1 if count is None else count,
-                         age=parse_int(el.get("Age"), f"{where}: GuestCount Age"))
-
-
-def _guest_rphs(el: etree._Element | None) -> tuple[str, ...]:
-    """2016B list form ``<ResGuestRPHs>1 2</ResGuestRPHs>`` or older ``ResGuestRPH`` children."""
-    if el is None:
-        return ()
-    listed = (el.text or "").split()
-    older = [rph.get("RPH").strip() for rph in children(el, "ResGuestRPH") if rph.get("RPH")]
-    return tuple(listed + older)
-
-
-def _parse_guest(el: etree._Element) -> Guest:
-    customer = child(el, "Profiles/ProfileInfo/Profile/Customer")
-    name = child(customer, "PersonName")
-    address = child(customer, "Address")
-    return Guest(
-        rph=_attr(el, "ResGuestRPH"),
-        primary=parse_bool(el.get("PrimaryIndicator")),
-        given_name=text_of(child(name, "GivenName")),
-        surname=text_of(child(name, "Surname")),
-        email=text_of(child(customer, "Email")),
-        phone=_attr(child(customer, "Telephone"), "PhoneNumber"),
-        address_lines=tuple(filter(None, map(text_of, children(address, "AddressLine")))),
-        city=text_of(child(address, "CityName")),
-        postal_code=text_of(child(address, "PostalCode")),
-        country_code=(_attr(child(address, "CountryName"), "Code") or "").upper() or None,
-    )
-
-
-def _comments(info: etree._Element | None) -> str | None:
-    """Comments and special requests, in document order, one per line."""
-    paragraphs = [*descendants(info, "Comments/Comment"),
-                  *descendants(info, "SpecialRequests/SpecialRequest")]
-    lines = []
-    for paragraph in paragraphs:
-        texts = [text_of(t) for t in children(paragraph, "Text")] or [text_of(paragraph)]
-        lines.extend(t for t in texts if t)
+def _joined(lines: list[str]) -> str | None:
     return "\n".join(lines) or None
-
-
-def _masked_card(card: etree._Element | None) -> MaskedCard | None:
-    """Keep type, holder, expiry and last four digits; the number goes out of scope here."""
-    if card is None:
-        return None
-    number = child(card, "CardNumber")
-    raw = (text_of(child(number, "PlainText")) or _attr(number, "Mask")
-           or text_of(number) or card.get("CardNumber") or "")
-    last4 = "".join(ch for ch in raw if ch.isdigit())[-4:] or None
-    return MaskedCard(
-        card_type=_attr(card, "CardCode") or text_of(child(card, "CardType")),
-        holder=text_of(child(card, "CardHolderName")),
-        last4=last4,
-        expire=_attr(card, "ExpireDate"),
-    )

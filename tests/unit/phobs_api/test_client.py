@@ -145,6 +145,18 @@ def test_pull_sends_a_valid_read_rq_with_bearer_and_reports_the_exchange(oauth, 
     assert exchange.echo_token == sent.get("EchoToken") and exchange.duration_ms >= 0
 
 
+def test_a_pull_reply_without_soap_envelope_is_read_like_an_enveloped_one(oauth, respx_mock):
+    """Some peers answer with the bare OTA_ResRetrieveRS; it carries the same reservations."""
+    def bare(request):
+        rs = build_res_retrieve_rs(echo_token=parse_envelope(request.content).get("EchoToken"),
+                                   timestamp=STAMP, reservations=[make_reservation()])
+        return httpx.Response(200, content=to_bytes(rs),
+                              headers={"Content-Type": "text/xml; charset=utf-8"})
+    respx_mock.post("/reservations").mock(side_effect=script(bare))
+    batch = oauth.client.pull_reservations()
+    assert batch.reservations == (make_reservation(),) and batch.rejected == ()
+
+
 def test_wsse_puts_credentials_in_the_soap_header_only(wsse, respx_mock):
     route = respx_mock.post("/reservations").mock(side_effect=script(PULL_OK))
     wsse.client.pull_reservations()

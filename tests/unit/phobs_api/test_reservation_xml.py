@@ -93,7 +93,8 @@ def test_older_form_is_understood(older):
     assert (older.hotel_code, older.channel_code, older.channel_name, older.channel_booking_id) == (
         "HOTEL9", "EXP", "Expedia", "EXP-77")
     assert (older.total, older.currency) == (Decimal("170.50"), "EUR")
-    assert older.special_requests == "Arrives by ferry\nQuiet room\nBaby cot"
+    assert older.special_requests == "Baby cot"
+    assert older.comments == "Arrives by ferry\nQuiet room"
     stay = older.room_stays[0]
     assert (stay.room_type_code, stay.rate_plan_code, stay.units) == ("DBL", "NRF", 2)
     assert (stay.arrival, stay.departure) == (date(2024, 7, 1), date(2024, 7, 3))
@@ -226,7 +227,7 @@ def both(*mutations):
         (set_attr("RoomStay/Total", "AmountAfterTax", "abc"), "RoomStay 1: Total is not a number"),
         (set_attr("Rate/Base", "AmountAfterTax", "-0.01"), "Rate 1: Base is negative"),
         (set_attr("Rate", "ExpireDate", "2024-06-01"), "Rate 1: ExpireDate 2024-06-01 is not after"),
-        (remove("Rate/Base"), "Rate 1: no Base amount"),
+        (remove("Rate/Base"), "Rate 1: no amount (neither Base nor Total"),
         (set_attr("Rate", "EffectiveDate", None), "EffectiveDate is missing"),
         (both(remove("RoomTypes"), set_attr("RoomRate", "RoomTypeCode", None)), "RoomTypeCode is missing"),
         (both(remove("TimeSpan"), remove("RoomStay/RoomRates")), "no TimeSpan"),
@@ -299,3 +300,55 @@ def test_source_xml_keeps_the_reservation_but_masks_the_card():
         assert b'ID="R1"' in stored and b"Ana Kovac" in stored
     assert b"4111111111111111" in xml  # the received element itself is not modified
     assert b"4111111111111111" in parse_xml(xml).find(".//{*}PlainText").text.encode()
+
+
+def sold_every_way():
+    """A reservation using every form our builder may now send: rates per night, per block of
+    nights and for a whole span, global guest counts, comments apart from special requests."""
+    from phobs_channel_manager.phobs_api.records import DailyRate, GuestCount
+
+    base = make_reservation()
+    dbl = replace(base.room_stays[0], daily_rates=(
+        DailyRate(date(2024, 6, 1), date(2024, 6, 3), Decimal("240.00"), "EUR", unit_nights=2),
+        DailyRate(date(2024, 6, 3), date(2024, 6, 4), Decimal("135.50"), "EUR"),
+    ))
+    sgl = replace(base.room_stays[1], daily_rates=(
+        DailyRate(date(2024, 6, 2), date(2024, 6, 3), Decimal("100.00"), "EUR", unit_nights=None),
+    ), guest_counts=())
+    return replace(base, room_stays=(dbl, sgl), comments="Arrives late",
+                   special_requests="Baby cot", guest_counts=(GuestCount("10", 1),))
+
+
+def test_every_form_we_build_is_2016b_valid_and_reads_back(ota_schemas):
+    from phobs_channel_manager.phobs_api.messages.res_notif import build_hotel_res_notif_rq
+
+    sold = sold_every_way()
+    for message in (
+        build_res_retrieve_rs([sold], echo_token="e", timestamp=STAMP),
+        build_hotel_res_notif_rq([sold], echo_token="e", timestamp=STAMP),
+    ):
+        ota_schemas.assert_valid(message)
+    assert parse_res_retrieve_rs(
+        build_res_retrieve_rs([sold], echo_token="e", timestamp=STAMP)).reservations == (sold,)
+
+
+def test_a_bare_push_reads_like_an_enveloped_one():
+    from phobs_channel_manager.phobs_api.messages.res_notif import build_hotel_res_notif_rq
+    from phobs_channel_manager.phobs_api.soap import build_envelope
+    from phobs_channel_manager.phobs_api.xml import to_bytes
+
+    rq = build_hotel_res_notif_rq([make_reservation()], echo_token="e", timestamp=STAMP)
+    bare = parse_hotel_res_notif_rq(to_bytes(rq))
+    enveloped = parse_hotel_res_notif_rq(to_bytes(build_envelope(rq)))
+    assert bare == enveloped and bare.reservations[0].reservation_id == "R-1001"
+
+
+@pytest.mark.parametrize("body, problem", [
+    (b"<html><body>hello</body></html>", "expected a SOAP 1.1 Envelope"),
+    (b'<Envelope xmlns="urn:other"><Body/></Envelope>', "expected a SOAP 1.1 Envelope"),
+    (b'<OTA_ReadRQ xmlns="http://www.opentravel.org/OTA/2003/05"/>',
+     "expected OTA_HotelResNotifRQ, got OTA_ReadRQ"),
+])
+def test_a_bare_body_must_still_be_the_right_ota_message(body, problem):
+    with pytest.raises(PhobsProtocolError, match=problem):
+        parse_hotel_res_notif_rq(body)

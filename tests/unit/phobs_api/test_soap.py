@@ -55,3 +55,28 @@ def test_body_comments_are_skipped():
     raw = f'<s:Envelope xmlns:s="{SOAP_NS}"><s:Body><!-- hi --><A/></s:Body></s:Envelope>'.encode()
     assert parse_envelope(raw).tag == "A"
     assert isinstance(parse_envelope(raw), etree._Element)
+
+
+@pytest.mark.parametrize("raw", [
+    b'<OTA_HotelResNotifRQ xmlns="http://www.opentravel.org/OTA/2003/05" EchoToken="e"/>',
+    b'<OTA_HotelResNotifRQ EchoToken="e"/>',
+    f'<s:Envelope xmlns:s="{SOAP_NS}"><s:Body><OTA_HotelResNotifRQ EchoToken="e"/>'
+    f'</s:Body></s:Envelope>'.encode(),
+])
+def test_parse_message_takes_an_ota_message_bare_or_enveloped(raw):
+    from phobs_channel_manager.phobs_api.soap import parse_message
+
+    message = parse_message(raw)
+    assert message.tag.endswith("OTA_HotelResNotifRQ") and message.get("EchoToken") == "e"
+
+
+@pytest.mark.parametrize("raw, problem", [
+    (b"<html/>", "expected a SOAP 1.1 Envelope"),
+    (b'<OTA_X xmlns="urn:not-ota"/>', "expected a SOAP 1.1 Envelope"),
+    (b"<Envelope/>", "expected a SOAP 1.1 Envelope"),
+])
+def test_parse_message_refuses_what_is_no_ota_message(raw, problem):
+    from phobs_channel_manager.phobs_api.soap import parse_message
+
+    with pytest.raises(PhobsProtocolError, match=problem):
+        parse_message(raw)
