@@ -6,3 +6,4 @@ from . import hotel_reservation
 from . import folio_room_line
 from . import phobs_rate_plan
 from . import phobs_restriction_wizard
+from . import phobs_conflict_placement

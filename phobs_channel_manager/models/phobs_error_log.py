@@ -2,6 +2,7 @@ from odoo import _, api, fields, models, tools
 
 from ..phobs_api.ota_codes import code_title, explain
 from ..services.monitoring import OPERATION_LABELS
+from .phobs_backend import MANAGER
 
 SOURCES = [("call", "API call"), ("message", "Reservation message"), ("outbox", "Dead letter")]
 
@@ -27,7 +28,7 @@ class PhobsErrorLog(models.Model):
     operation = fields.Char(readonly=True)
     http_status = fields.Integer(string="HTTP Status", readonly=True)
     ota_code = fields.Char(string="OTA Code", readonly=True)
-    error = fields.Text(readonly=True)
+    error = fields.Text(string="Technical error", readonly=True, groups=MANAGER)
     res_model = fields.Char(string="Affected model", readonly=True)
     res_id = fields.Integer(string="Affected record id", readonly=True)
     ota_code_title = fields.Char(string="Code meaning", compute="_compute_explanation")
@@ -86,7 +87,7 @@ class PhobsErrorLog(models.Model):
             row.ota_code_title = code_title(row.ota_code) or False
             row.operation_label = OPERATION_LABELS.get(row.operation, row.operation)
             row.explanation = explain(row.ota_code, http_status=row.http_status,
-                                      error=row.error) or _("See the error text.")
+                                      error=row.sudo().error) or _("See the error text.")
 
     def _affected(self):
         """The affected record if it still exists and the user may read it, else the backend."""
@@ -107,8 +108,7 @@ class PhobsErrorLog(models.Model):
         for row in self:
             record = row._affected()
             row.record_ref = "%s,%d" % (record._name, record.id) if record else False
-            row.record_name = ("%s: %s" % (record._description, record.display_name)
-                               if record else False)
+            row.record_name = record.display_name if record else False
 
     def action_open_record(self):
         self.ensure_one()
