@@ -7,3 +7,5 @@ from . import folio_room_line
 from . import phobs_rate_plan
 from . import phobs_restriction_wizard
 from . import phobs_conflict_placement
+from . import phobs_backend_room_types
+from . import phobs_rate_price

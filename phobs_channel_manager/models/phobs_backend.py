@@ -140,8 +140,9 @@ class PhobsBackend(models.Model):
         self.ensure_one()
         ok, message = PhobsChannelManagerService(self.env, self).check_connection()
         self.sudo().write({"last_connection_ok": ok, "last_connection_message": message[:250]})
-        return self._phobs_notify(_("Connection OK") if ok else _("Connection failed"), message,
-                                  failed=not ok)
+        problems = self._phobs_mapping_problems()
+        return self._phobs_notify(_("Connection OK") if ok else _("Connection failed"),
+                                  " ".join([message] + problems), failed=not ok or bool(problems))
 
     def action_register_webhook(self):
         """Tells Phobs where to push reservations, with a secret generated here if needed."""
