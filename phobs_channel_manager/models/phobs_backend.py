@@ -300,17 +300,6 @@ class PhobsBackend(models.Model):
         plans = self.env["phobs.rate.plan"].sudo().search([("backend_id", "=", self.id)])
         return [plan.code for plan in plans if room_type_code in plan._room_type_code_list()]
 
-    def _phobs_codes_for(self, kind, rate_plan_code=False):
-        """Room type codes this backend sends today for ``kind`` (and the plan, if given)."""
-        self.ensure_one()
-        if kind == "availability":
-            return list(self._phobs_room_type_codes())
-        domain = [("backend_id", "=", self.id)]
-        if rate_plan_code:
-            domain.append(("code", "=", rate_plan_code))
-        plans = self.env["phobs.rate.plan"].sudo().search(domain)
-        return sorted({code for plan in plans for code in plan._room_type_code_list()})
-
     def _phobs_horizon(self):
         """``(first, last)`` hotel-local days that availability, rates and restrictions cover."""
         self.ensure_one()

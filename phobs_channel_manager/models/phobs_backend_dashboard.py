@@ -10,6 +10,7 @@ import logging
 
 from odoo import _, api, fields, models
 
+from ..services.dashboard_headline import headline_reason
 from ..services.monitoring import PhobsMonitoringService
 from .phobs_backend import MANAGER
 
@@ -60,6 +61,7 @@ class PhobsBackendDashboard(models.Model):
                 backend.dashboard_graph = json.dumps([])
                 continue
             figures = PhobsMonitoringService(self.env, backend).dashboard()
+            figures["status_reason"] = headline_reason(figures)
             backend.health_status = figures["status"]
             backend.dashboard_json = json.dumps(figures)
             backend.dashboard_graph = json.dumps([{

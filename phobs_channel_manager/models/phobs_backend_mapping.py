@@ -12,6 +12,17 @@ from ..phobs_api.ota_codes import explain
 class PhobsBackendMapping(models.Model):
     _inherit = "phobs.backend"
 
+    def _phobs_codes_for(self, kind, rate_plan_code=False):
+        """Room type codes this backend sends today for ``kind`` (and the plan, if given)."""
+        self.ensure_one()
+        if kind == "availability":
+            return list(self._phobs_room_type_codes())
+        domain = [("backend_id", "=", self.id)]
+        if rate_plan_code:
+            domain.append(("code", "=", rate_plan_code))
+        plans = self.env["phobs.rate.plan"].sudo().search(domain)
+        return sorted({code for plan in plans for code in plan._room_type_code_list()})
+
     def _phobs_mapping_verdicts(self):
         """``{code: (state, words)}`` for every mapped room type code; state is ``accepted``,
         ``refused`` or ``unsent``."""

@@ -3,7 +3,12 @@ from odoo.exceptions import AccessError
 
 from ..phobs_api.ota_codes import explain
 from ..services import background
+from ..services.reservation_apply import ReservationApplier
 from .phobs_backend import MANAGER
+
+
+#: Messages "Apply again" applies in the request itself; more go to the background.
+INLINE_RETRY_LIMIT = 20
 
 
 class PhobsMessage(models.Model):
@@ -76,12 +81,21 @@ class PhobsMessage(models.Model):
 
     def action_retry(self):
         """Applies failed inbound reservations again, once staff fixed the cause (a room type
-        mapped, say). They become ``received`` and are applied right after the commit."""
+        mapped, say). A few (what a person selects) are applied in this request, so the form
+        shows the outcome when it reloads; a large selection is applied in the background
+        right after the commit."""
         if not self.env.user.has_group(MANAGER):
             raise AccessError(_("Only Channel Manager managers can apply messages again."))
         retried = self.sudo().filtered(
             lambda m: m.direction == "in" and m.state == "failed" and m.body)
         retried.write({"state": "received", "error": False})
-        background.run_after_commit(self.env.cr, retried.mapped("backend_id").ids,
-                                    background.APPLY)
-        return True
+        inline = retried if len(retried) <= INLINE_RETRY_LIMIT else retried.browse()
+        for backend in inline.mapped("backend_id"):
+            applier = ReservationApplier(self.sudo().env, backend)
+            for message in inline.filtered(lambda m, b=backend: m.backend_id == b):
+                applier.apply_message(message)
+        later = retried - inline
+        if later:
+            background.run_after_commit(self.env.cr, later.mapped("backend_id").ids,
+                                        background.APPLY)
+        return {"type": "ir.actions.client", "tag": "reload"}
