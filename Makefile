@@ -1,5 +1,5 @@
 # The two commands of the README, plus a few conveniences. Everything installs itself on first use.
-.PHONY: setup demo test test-unit test-odoo test-e2e bench stop clean
+.PHONY: setup demo test test-unit test-odoo test-security test-e2e bench stop clean
 
 setup:
 	bash devenv/setup.sh
@@ -15,6 +15,9 @@ test-unit: setup
 
 test-odoo: setup
 	bash devenv/test.sh odoo
+
+test-security: setup
+	bash devenv/test.sh security
 
 test-e2e: setup
 	bash devenv/test.sh odoo e2e

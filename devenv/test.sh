@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs the test layers against the development environment (devenv/setup.sh must have run):
-#   devenv/test.sh [unit] [odoo] [e2e]        (default: all three, in this order)
+#   devenv/test.sh [unit] [odoo] [security] [e2e]   (default: all four, in this order)
 # unit: no Odoo and no database (enforced); odoo: pytest-odoo on a fresh real database plus the
-# real server on loopback; e2e: Playwright driving Chromium against the real server.
+# real server on loopback; security: one test per attack class, like odoo; e2e: Playwright driving Chromium against the real server.
 # Every layer runs even if an earlier one failed; the exit status says whether all passed.
 set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -13,7 +13,7 @@ cd "$ROOT"
 RESULTS="$VAR/test-results"
 DB="${PHOBS_TEST_DB:-phobs_test}"
 LAYERS=("$@")
-[ ${#LAYERS[@]} -gt 0 ] || LAYERS=(unit odoo e2e)
+[ ${#LAYERS[@]} -gt 0 ] || LAYERS=(unit odoo security e2e)
 export PHOBS_TEST_DB="$DB"
 rm -rf "$RESULTS" "$VAR/artifacts/reliability-soak.json" && mkdir -p "$RESULTS"
 status=0
@@ -38,6 +38,9 @@ for layer in "${LAYERS[@]}"; do
         odoo)
             prepare_db
             run_layer odoo tests/odoo --odoo-config "$VAR/odoo.conf" --odoo-database "$DB" ;;
+        security)
+            prepare_db
+            run_layer security tests/security --odoo-config "$VAR/odoo.conf" --odoo-database "$DB" ;;
         e2e)
             prepare_db
             run_layer e2e -p no:odoo tests/e2e ;;

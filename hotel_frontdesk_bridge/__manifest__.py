@@ -7,6 +7,7 @@
     "author": "Phobs Channel Manager for Odoo contributors",
     "depends": ["phobs_channel_manager", "hotel_reservation"],
     "data": [
+        "security/hotel_reservation_rules.xml",
         "views/hotel_room_type_views.xml",
         "views/hotel_reservation_views.xml",
         "views/phobs_rate_plan_views.xml",

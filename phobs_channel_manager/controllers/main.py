@@ -1,4 +1,13 @@
-"""HTTP endpoints of the channel manager. Thin: authenticate, cap, hand over to one service call."""
+"""HTTP endpoints of the channel manager. Thin: cap, authenticate, hand over to one service call.
+
+The push endpoint under a flood of forged requests: the signature of every request is checked
+first (an HMAC over at most 2 MB, microseconds to a few milliseconds), so a correctly signed push
+from Phobs is always accepted, whatever else hits the same backend from the same address. Only
+sources that fail authentication are throttled: after ``AUTH_FAILURE_LIMIT`` failures within
+``AUTH_FAILURE_WINDOW_SECONDS`` a (backend, client address) pair gets 429 with Retry-After instead
+of 401, and its refusals are no longer logged one by one. Nothing is written for a refused
+request.
+"""
 import json
 import logging
 
@@ -12,8 +21,8 @@ from ..services.reservation_sync import PhobsReservationSyncService
 
 _logger = logging.getLogger(__name__)
 SOAP_CONTENT_TYPE = "text/xml; charset=utf-8"
-#: Failed authentications a backend's webhook tolerates per minute (per server process) before
-#: it answers 429 without reading the body or touching the database.
+#: Failed authentications one client address may make against one backend's webhook per
+#: minute (counted per server process) before it is answered 429 instead of 401.
 AUTH_FAILURE_LIMIT = 10
 AUTH_FAILURE_WINDOW_SECONDS = 60
 auth_failures = FailureLimiter(AUTH_FAILURE_LIMIT, AUTH_FAILURE_WINDOW_SECONDS)
@@ -31,13 +40,6 @@ class PhobsController(http.Controller):
                 csrf=False)
     def webhook(self, backend_id, **_params):
         """Phobs pushes OTA_HotelResNotifRQ here; the reply acknowledges what was stored."""
-        retry_after = auth_failures.retry_after(backend_id)
-        if retry_after:
-            _logger.warning("Phobs push for backend %s refused: too many failed "
-                            "authentications, retry in %ss", backend_id, retry_after)
-            response = self._reply(429, b"")
-            response.headers["Retry-After"] = str(retry_after)
-            return response
         httprequest = request.httprequest
         if (httprequest.content_length or 0) > DEFAULT_MAX_BYTES:
             _logger.warning("Refused Phobs push of %s bytes for backend %s",
@@ -52,12 +54,24 @@ class PhobsController(http.Controller):
         if not backend:
             _logger.warning("Phobs push for unknown backend %s", backend_id)
             return self._reply(404, b"")
+        source = (backend_id, httprequest.remote_addr)
+        throttled = bool(auth_failures.retry_after(source))
         reply = PhobsReservationSyncService(env, backend).receive_push(
             body, httprequest.headers.get(TIMESTAMP_HEADER),
-            httprequest.headers.get(SIGNATURE_HEADER))
-        if reply.status == 401:
-            auth_failures.record_failure(backend_id)
-        return self._reply(reply.status, reply.body)
+            httprequest.headers.get(SIGNATURE_HEADER), log_refusal=not throttled)
+        if reply.status != 401:
+            return self._reply(reply.status, reply.body)
+        auth_failures.record_failure(source)
+        if not throttled:
+            if auth_failures.retry_after(source):
+                _logger.warning("Phobs pushes for backend %s from %s failed authentication %d "
+                                "times within %ds: answering 429 until the failures age",
+                                backend_id, httprequest.remote_addr, AUTH_FAILURE_LIMIT,
+                                AUTH_FAILURE_WINDOW_SECONDS)
+            return self._reply(reply.status, reply.body)
+        response = self._reply(429, b"")
+        response.headers["Retry-After"] = str(auth_failures.retry_after(source))
+        return response
 
     @staticmethod
     def _reply(status, body):

@@ -1,3 +1,4 @@
+from . import base_export_access
 from . import phobs_dirty_mixin
 from . import phobs_plan_range_mixin
 from . import phobs_backend

@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 
 from ..phobs_api.ota_codes import code_title, explain, first_code
-from ..services.monitoring import OPERATION_LABELS
+from ..services.monitoring_figures import OPERATION_LABELS
 
 
 class PhobsApiCall(models.Model):

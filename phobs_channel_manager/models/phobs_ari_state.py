@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from ..phobs_api import ari
+
 
 class PhobsAriState(models.Model):
     """What Phobs last accepted, per day: the base that outbound updates are diffed against.
@@ -14,8 +16,9 @@ class PhobsAriState(models.Model):
     _order = "day"
 
     backend_id = fields.Many2one("phobs.backend", required=True, ondelete="cascade", index=True)
-    kind = fields.Selection([("availability", "Availability"), ("restrictions", "Restrictions"),
-                             ("rates", "Rates")], required=True)
+    kind = fields.Selection([(ari.AVAILABILITY, "Availability"),
+                             (ari.RESTRICTIONS, "Restrictions"), (ari.RATES, "Rates")],
+                            required=True)
     room_type_code = fields.Char(required=True)
     rate_plan_code = fields.Char(default="")
     day = fields.Date(required=True)

@@ -17,10 +17,14 @@ from datetime import datetime, timedelta
 
 from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import AccessError
+from odoo.tools import html_escape
 
+from ..phobs_api import ari
+from ..phobs_api.dates import last_night
 from ..phobs_api.errors import PhobsError
 from ..services import background
 from ..services.channel_manager import PhobsChannelManagerService
+from ..services.cron import run_per_backend
 from ..services.inventory import PhobsInventoryService
 from ..services.reservation_sync import PhobsReservationSyncService
 from ..phobs_api.url_policy import production_url_problem
@@ -155,9 +159,7 @@ class PhobsBackend(models.Model):
         if not self.sudo().webhook_secret_encrypted:
             self.action_generate_webhook_secret()
         try:
-            with PhobsChannelManagerService(self.env, self).client() as client:
-                info = client.register_webhook(
-                    self.webhook_url, self._phobs_secret("webhook_secret"))
+            info = PhobsChannelManagerService(self.env, self).register_webhook(self.webhook_url)
         except PhobsError as err:
             return self._phobs_notify(_("Webhook registration failed"), str(err), failed=True)
         self.sudo().webhook_registered_at = fields.Datetime.now()
@@ -206,11 +208,13 @@ class PhobsBackend(models.Model):
 
     def _phobs_notify(self, title, message, failed=False):
         """Shows the outcome in the form's banner and on the chatter, and reloads the form so
-        every figure the action changed is current."""
+        every figure the action changed is current. Escaped on the chatter: the message may
+        quote what Phobs answered, which is not ours to render as HTML (the banner is a plain
+        text field)."""
         line = "%s: %s" % (title, message)
         self.sudo().write({"last_action_result": line[:500], "last_action_failed": failed,
                            "last_action_at": fields.Datetime.now()})
-        self.message_post(body=line)
+        self.message_post(body=html_escape(line))
         return {"type": "ir.actions.client", "tag": "reload"}
 
     @api.model
@@ -234,44 +238,29 @@ class PhobsBackend(models.Model):
         """Pulls each backend whose interval has passed; one failing backend spares the rest.
         Every tick also applies pushed messages a crash or restart left unapplied."""
         now = datetime.utcnow()
-        for backend in self.sudo().search([]):
+
+        def pull(backend):
             last = fields.Datetime.from_string(backend.last_pull_at) if backend.last_pull_at else None
             # The cron ticks every minute and a pull stamps its end: a few seconds of slack
             # keep a one-minute interval from skipping every other tick.
             pull_due = not last or (
                 last + timedelta(minutes=backend.pull_interval_minutes) <= now + PULL_SLACK)
-            try:
-                PhobsReservationSyncService(self.env, backend.with_context(
-                    phobs_no_flush_trigger=True)).scheduled_run(pull_due)
-            except PhobsError as err:
-                # Phobs refused or failed: what was stored before is committed already, and
-                # the calls and alerts the monitoring recorded about the failure must stay.
-                self.env.cr.commit()
-                _logger.warning("Phobs pull failed for backend %s: %s", backend.name, err)
-            except Exception:
-                self.env.cr.rollback()
-                _logger.exception("Phobs pull failed for backend %s", backend.name)
+            PhobsReservationSyncService(self.env, backend.with_context(
+                phobs_no_flush_trigger=True)).scheduled_run(pull_due)
+        run_per_backend(self.sudo().search([]), pull, "pull")
 
     @api.model
     def _cron_flush(self):
-        for backend in self.sudo().search([]):
-            try:
-                PhobsInventoryService(self.env, backend).flush()
-                self.env.cr.commit()
-            except Exception:
-                self.env.cr.rollback()
-                _logger.exception("Phobs outbox flush failed for backend %s", backend.name)
+        run_per_backend(self.sudo().search([]),
+                        lambda backend: PhobsInventoryService(self.env, backend).flush(),
+                        "outbox flush")
 
     @api.model
     def _cron_full_resync(self):
         """Daily: everything in the horizon again, so whatever drifted at Phobs is repaired."""
-        for backend in self.sudo().search([]):
-            try:
-                PhobsInventoryService(self.env, backend).full_resync()
-                self.env.cr.commit()
-            except Exception:
-                self.env.cr.rollback()
-                _logger.exception("Phobs full resync failed for backend %s", backend.name)
+        run_per_backend(self.sudo().search([]),
+                        lambda backend: PhobsInventoryService(self.env, backend).full_resync(),
+                        "full resync")
 
     # Outbox ----------------------------------------------------------------------------
 
@@ -295,7 +284,7 @@ class PhobsBackend(models.Model):
         self._phobs_trigger_flush_after_commit()
 
     def _phobs_plan_codes(self, kind, room_type_code, rate_plan_code=False):
-        if kind not in ("rates", "restrictions") or rate_plan_code:
+        if kind not in (ari.RATES, ari.RESTRICTIONS) or rate_plan_code:
             return [rate_plan_code]
         plans = self.env["phobs.rate.plan"].sudo().search([("backend_id", "=", self.id)])
         return [plan.code for plan in plans if room_type_code in plan._room_type_code_list()]
@@ -318,10 +307,9 @@ class PhobsBackend(models.Model):
 
     def _phobs_mark_dirty_for_conflict(self, conflict):
         if conflict.room_type_code and conflict.date_from and conflict.date_to:
-            last_night = fields.Date.to_string(
-                fields.Date.from_string(conflict.date_to) - timedelta(days=1))
             conflict.backend_id._phobs_mark_dirty(
-                "availability", [conflict.room_type_code], conflict.date_from, last_night)
+                ari.AVAILABILITY, [conflict.room_type_code], conflict.date_from,
+                fields.Date.to_string(last_night(fields.Date.from_string(conflict.date_to))))
 
     def _phobs_trigger_flush_after_commit(self):
         """Sends the outbox right after this transaction commits, in the background, so the

@@ -12,12 +12,10 @@ from odoo import _, api, fields, models
 
 from ..services.dashboard_headline import headline_reason
 from ..services.monitoring import PhobsMonitoringService
+from ..services.monitoring_figures import STATUSES
 from .phobs_backend import MANAGER
 
 _logger = logging.getLogger(__name__)
-
-STATUSES = [("green", "Healthy"), ("amber", "Degraded"), ("red", "Failing"),
-            ("none", "No traffic")]
 
 
 class PhobsBackendDashboard(models.Model):

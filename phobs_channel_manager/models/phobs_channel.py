@@ -1,16 +1,17 @@
 from odoo import api, fields, models
 
-from ..services.monitoring import PhobsMonitoringService, format_rate, money_converter
+from ..phobs_api import ari
+from ..services.monitoring import PhobsMonitoringService
+from ..services.monitoring_figures import STATUSES, format_rate
+from ..services.money import money_converter
 
-STATUSES = [("green", "Healthy"), ("amber", "Degraded"), ("red", "Failing"),
-            ("none", "No recent traffic")]
 #: What the channel's plans send that a change of each setting may move.
 _SYNCED_KINDS = {
-    "rate_markup_percent": ("rates",),
-    "sync_rates": ("rates",),
-    "sync_availability": ("restrictions",),
-    "enabled": ("rates", "restrictions"),
-    "active": ("rates", "restrictions"),
+    "rate_markup_percent": (ari.RATES,),
+    "sync_rates": (ari.RATES,),
+    "sync_availability": (ari.RESTRICTIONS,),
+    "enabled": (ari.RATES, ari.RESTRICTIONS),
+    "active": (ari.RATES, ari.RESTRICTIONS),
 }
 
 

@@ -1,7 +1,7 @@
 from odoo import _, api, fields, models, tools
 
 from ..phobs_api.ota_codes import code_title, explain
-from ..services.monitoring import OPERATION_LABELS
+from ..services.monitoring_figures import OPERATION_LABELS
 from .phobs_backend import MANAGER
 
 SOURCES = [("call", "API call"), ("message", "Reservation message"), ("outbox", "Dead letter")]

@@ -1,13 +1,13 @@
 from datetime import timedelta
 
 from odoo import _, api, fields, models
-from odoo.exceptions import AccessError
 
+from ..phobs_api import ari
 from ..phobs_api.ota_codes import explain
 from .phobs_backend import MANAGER
 
-KINDS = [("availability", "Availability"), ("restrictions", "Restrictions"), ("rates", "Rates"),
-         ("reservation", "Reservation upload")]
+KINDS = [(ari.AVAILABILITY, "Availability"), (ari.RESTRICTIONS, "Restrictions"),
+         (ari.RATES, "Rates"), ("reservation", "Reservation upload")]
 STATES = [("pending", "Waiting to be sent"), ("done", "Sent"), ("dead", "Failed (dead letter)"),
           ("replayed", "Rebuilt"), ("discarded", "Discarded")]
 #: States a row never leaves by itself; kept for the log period, then purged.
@@ -106,8 +106,8 @@ class PhobsOutbox(models.Model):
                 "Not sent; Replay to try again.")
 
     def _check_manager(self):
-        if not self.env.user.has_group(MANAGER):
-            raise AccessError(_("Only Channel Manager managers can replay or discard updates."))
+        """Replaying or discarding changes what Phobs receives: managers only."""
+        self.env["phobs.backend"]._phobs_check_manager()
 
     @api.model
     def _claim(self, backend, kinds, limit=500):

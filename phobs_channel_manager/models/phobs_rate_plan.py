@@ -1,13 +1,20 @@
 import re
-from datetime import timedelta
 from decimal import Decimal
 
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
+from ..phobs_api import ari
 from ..phobs_api.ari import apply_markup, encode_rate
+from ..phobs_api.dates import clip, days_between
 
 _CODE_SPLIT = re.compile(r"[\s,;]+")
+
+
+def split_codes(text):
+    """Room type codes as staff type them (separated by spaces, commas or semicolons): sorted,
+    each once."""
+    return sorted({code for code in _CODE_SPLIT.split(text or "") if code})
 #: Changing one of these may change every price or restriction the plan sends.
 _SYNCED_FIELDS = {"code", "backend_id", "room_type_codes", "currency_id", "price_source",
                   "pricelist_id", "channel_id", "active"}
@@ -114,9 +121,9 @@ class PhobsRatePlan(models.Model):
 
     def _room_type_code_list(self):
         self.ensure_one()
-        return sorted({code for code in _CODE_SPLIT.split(self.room_type_codes or "") if code})
+        return split_codes(self.room_type_codes)
 
-    def _phobs_mark_horizon_dirty(self, kinds=("rates", "restrictions")):
+    def _phobs_mark_horizon_dirty(self, kinds=(ari.RATES, ari.RESTRICTIONS)):
         """Everything this plan sends over the backend's horizon may have changed."""
         for plan in self.filtered("active"):
             backend = plan.backend_id
@@ -133,7 +140,7 @@ class PhobsRatePlan(models.Model):
             return False
         if not channel:
             return True
-        if kind == "rates":
+        if kind == ari.RATES:
             return channel.enabled and channel.sync_rates
         return channel.sync_availability or not channel.enabled
 
@@ -142,19 +149,17 @@ class PhobsRatePlan(models.Model):
         sells: the base price plus the channel's markup, rounded to the currency."""
         self.ensure_one()
         codes = [code for code in codes if code in self._room_type_code_list()]
-        if not codes or not self._phobs_sends("rates"):
+        if not codes or not self._phobs_sends(ari.RATES):
             return {}
         base = self._phobs_base_prices(codes, date_from, date_to)
         places = self.currency_id.decimal_places
         markup = self.channel_id.rate_markup_percent if self.channel_id else 0
         values = {}
         for code in codes:
-            day = date_from
-            while day <= date_to:
+            for day in days_between(date_from, date_to):
                 price = base.get((code, day))
                 values[(code, self.code, day)] = None if price is None else encode_rate(
                     apply_markup(price, markup, places), self.currency_id.name)
-                day += timedelta(days=1)
         return values
 
     def _phobs_base_prices(self, codes, date_from, date_to):
@@ -167,12 +172,11 @@ class PhobsRatePlan(models.Model):
             ("date_from", "<=", fields.Date.to_string(date_to)),
             ("date_to", ">=", fields.Date.to_string(date_from))], order="id")
         for entry in entries:
-            day = max(fields.Date.from_string(entry.date_from), date_from)
-            last = min(fields.Date.from_string(entry.date_to), date_to)
             amount = Decimal(str(entry.amount))
-            while day <= last:
+            for day in days_between(*clip(fields.Date.from_string(entry.date_from),
+                                          fields.Date.from_string(entry.date_to),
+                                          date_from, date_to)):
                 prices[(entry.room_type_code, day)] = amount
-                day += timedelta(days=1)
         return prices
 
     def _phobs_pricelist_prices(self, codes, date_from, date_to):
@@ -184,8 +188,7 @@ class PhobsRatePlan(models.Model):
             return {}
         pricelist = self.pricelist_id.sudo()
         prices = {}
-        day = date_from
-        while day <= date_to:
+        for day in days_between(date_from, date_to):
             stamp = fields.Date.to_string(day)
             # Odoo 11 reads the date of a pricelist based on another one from the context.
             found = pricelist.with_context(date=stamp)._compute_price_rule(
@@ -195,5 +198,4 @@ class PhobsRatePlan(models.Model):
                            if found.get(product.id) and found[product.id][0] is not False]
                 if amounts:
                     prices[(code, day)] = max(Decimal(0), Decimal(str(min(amounts))))
-            day += timedelta(days=1)
         return prices

@@ -1,5 +1,7 @@
 from odoo import fields, models
 
+from ..phobs_api import ari
+
 
 class PhobsRatePrice(models.Model):
     """The nightly price of one room type in a rate plan over a date range (both inclusive).
@@ -25,5 +27,5 @@ class PhobsRatePrice(models.Model):
     def _phobs_mark_dirty(self):
         for price in self:
             price.backend_id._phobs_mark_dirty(
-                "rates", [price.room_type_code], price.date_from, price.date_to,
+                ari.RATES, [price.room_type_code], price.date_from, price.date_to,
                 rate_plan_code=price.rate_plan_id.code)

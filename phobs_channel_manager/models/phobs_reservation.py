@@ -1,6 +1,6 @@
-from datetime import timedelta
-
 from odoo import api, fields, models
+
+from ..phobs_api.dates import last_night
 
 STATUSES = [("Book", "Booked"), ("Commit", "Committed"), ("Modify", "Modified"),
             ("Cancel", "Cancelled")]
@@ -90,6 +90,6 @@ class PhobsReservation(models.Model):
         """``[(room_type_code, first_night, last_night)]``: the nights this booking holds."""
         ranges = []
         for stay in self.mapped("stay_ids"):
-            last_night = fields.Date.from_string(stay.departure) - timedelta(days=1)
-            ranges.append((stay.room_type_code, stay.arrival, fields.Date.to_string(last_night)))
+            ranges.append((stay.room_type_code, stay.arrival, fields.Date.to_string(
+                last_night(fields.Date.from_string(stay.departure)))))
         return ranges

@@ -1,10 +1,11 @@
 from dataclasses import asdict, replace
-from datetime import timedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
+from ..phobs_api import ari
 from ..phobs_api.ari import OPEN, Restriction, overlay
+from ..phobs_api.dates import clip, days_between
 from ..phobs_api.ranges import collapse
 
 
@@ -88,7 +89,7 @@ class PhobsRestriction(models.Model):
             return
         for restriction in self:
             restriction.backend_id._phobs_mark_dirty(
-                "restrictions", [restriction.room_type_code], restriction.date_from,
+                ari.RESTRICTIONS, [restriction.room_type_code], restriction.date_from,
                 restriction.date_to, rate_plan_code=restriction.rate_plan_id.code)
 
     @api.model
@@ -96,7 +97,7 @@ class PhobsRestriction(models.Model):
         """``{(room_type_code, plan code, day): encoded restriction or None}`` for the codes
         the plan sells; a disabled channel's plan is stopped on every day."""
         codes = [code for code in codes if code in plan._room_type_code_list()]
-        if not codes or not plan._phobs_sends("restrictions"):
+        if not codes or not plan._phobs_sends(ari.RESTRICTIONS):
             return {}
         stopped = bool(plan.channel_id) and not plan.channel_id.enabled
         per_day = {}
@@ -105,20 +106,17 @@ class PhobsRestriction(models.Model):
                 ("date_from", "<=", fields.Date.to_string(date_to)),
                 ("date_to", ">=", fields.Date.to_string(date_from))]):
             value = restriction._phobs_value()
-            day = max(fields.Date.from_string(restriction.date_from), date_from)
-            last = min(fields.Date.from_string(restriction.date_to), date_to)
-            while day <= last:
+            for day in days_between(*clip(fields.Date.from_string(restriction.date_from),
+                                          fields.Date.from_string(restriction.date_to),
+                                          date_from, date_to)):
                 per_day[(restriction.room_type_code, day)] = value
-                day += timedelta(days=1)
         values = {}
         for code in codes:
-            day = date_from
-            while day <= date_to:
+            for day in days_between(date_from, date_to):
                 value = per_day.get((code, day), OPEN)
                 if stopped and not value.stop_sell:
                     value = replace(value, stop_sell=True)
                 values[(code, plan.code, day)] = value.encode()
-                day += timedelta(days=1)
         return values
 
     @api.model
@@ -145,11 +143,9 @@ class PhobsRestriction(models.Model):
                     ("date_to", ">=", fields.Date.to_string(first))])
                 per_day = {}
                 for restriction in existing:
-                    day = fields.Date.from_string(restriction.date_from)
-                    end = fields.Date.from_string(restriction.date_to)
-                    while day <= end:
+                    for day in days_between(fields.Date.from_string(restriction.date_from),
+                                            fields.Date.from_string(restriction.date_to)):
                         per_day[day] = restriction._phobs_value()
-                        day += timedelta(days=1)
                 per_day = overlay(per_day, days, changes)
                 span = sorted(per_day)
                 existing.unlink()
@@ -158,7 +154,7 @@ class PhobsRestriction(models.Model):
                     bulk.create(dict(asdict(run.value), rate_plan_id=plan.id, room_type_code=code,
                                      date_from=fields.Date.to_string(run.start),
                                      date_to=fields.Date.to_string(run.end)))
-                plan.backend_id._phobs_mark_dirty("restrictions", [code], span[0], span[-1],
+                plan.backend_id._phobs_mark_dirty(ari.RESTRICTIONS, [code], span[0], span[-1],
                                                   rate_plan_code=plan.code)
                 touched += 1
         return touched

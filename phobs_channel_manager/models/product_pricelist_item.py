@@ -1,5 +1,7 @@
 from odoo import models
 
+from ..phobs_api import ari
+
 
 class ProductPricelistItem(models.Model):
     """A pricelist rule that changes moves the rates of the Phobs rate plans priced by that
@@ -21,4 +23,4 @@ class ProductPricelistItem(models.Model):
                                       ).mapped("pricelist_id")
         plans = self.env["phobs.rate.plan"].sudo().search([
             ("price_source", "=", "pricelist"), ("pricelist_id", "in", seen.ids)])
-        plans._phobs_mark_horizon_dirty(kinds=("rates",))
+        plans._phobs_mark_horizon_dirty(kinds=(ari.RATES,))

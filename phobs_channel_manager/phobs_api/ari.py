@@ -16,10 +16,11 @@ Keys are ``(room_type_code, rate_plan_code, day)``; availability has no rate pla
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Iterable, Iterator, Mapping
+from typing import Iterable, Mapping
 
+from .dates import days_between
 from .ranges import collapse
 from .records import AvailabilityRun, RateRun, RestrictionRun
 
@@ -30,7 +31,6 @@ RATES = "rates"
 KINDS = (RESTRICTIONS, RATES, AVAILABILITY)
 
 Key = tuple  # (room_type_code, rate_plan_code, day)
-_DAY = timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -113,13 +113,6 @@ def apply_markup(amount: Decimal, percent: float | Decimal | None, places: int =
     currency's decimals. No markup still rounds, so equal prices encode equally."""
     factor = 1 + Decimal(str(percent or 0)) / 100
     return round_money(Decimal(amount) * factor, places)
-
-
-def days_between(first: date, last: date) -> Iterator[date]:
-    day = first
-    while day <= last:
-        yield day
-        day += _DAY
 
 
 def matching_days(first: date, last: date, weekdays: Iterable[int] | None = None) -> list[date]:

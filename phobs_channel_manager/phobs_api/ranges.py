@@ -6,13 +6,13 @@ ranges never overlap, so the order in which Phobs applies them cannot matter.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Callable, Generic, Iterable, Iterator, Mapping, TypeVar
+
+from .dates import ONE_DAY
 
 V = TypeVar("V")
 T = TypeVar("T")
-
-_DAY = timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -30,7 +30,7 @@ def collapse(per_day: Mapping[date, V]) -> list[Run[V]]:
     for day in sorted(per_day):
         value = per_day[day]
         last = runs[-1] if runs else None
-        if last is not None and last.end + _DAY == day and last.value == value:
+        if last is not None and last.end + ONE_DAY == day and last.value == value:
             runs[-1] = Run(last.start, day, value)
         else:
             runs.append(Run(day, day, value))

@@ -1,9 +1,11 @@
 """A sliding-window counter of failures per key, for refusing work after too many of them.
 
-The push endpoint uses it per backend: after ``limit`` failed authentications within
-``window_seconds`` it answers 429 at once, without reading the body or touching the database,
-until the oldest failure leaves the window. It lives in the memory of one server process: with
-several Odoo workers each counts its own failures (the bound is then ``limit`` per worker).
+The push endpoint keys it by (backend, client address) and consults it only AFTER a request
+failed authentication, so a correctly signed push is never refused by it: after ``limit``
+failures within ``window_seconds`` a source is answered 429 instead of 401 until the oldest
+failure leaves the window. It lives in the memory of one server process: with several Odoo
+workers each counts its own failures (the bound is then ``limit`` per worker). Framework-free,
+so it is unit-tested without Odoo.
 """
 from __future__ import annotations
 

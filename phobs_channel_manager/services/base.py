@@ -5,10 +5,16 @@ PostgreSQL advisory locks (every namespace of this addon in one table, so two fl
 pick the same key by accident) and the lookups several services make by external id.
 """
 import contextlib
+import logging
 import time
 from datetime import datetime
 
+import psycopg2
+from odoo import SUPERUSER_ID, api
+
 from .data_mapper import SERVER_DATETIME
+
+_logger = logging.getLogger(__name__)
 
 #: Our advisory-lock namespaces, the first key of ``pg_advisory_lock(namespace, backend id)``;
 #: their values ("PHOB", "PHOA", "PHOF" in ASCII) keep them apart from other users of the locks.
@@ -18,6 +24,8 @@ LOCK_NAMESPACES = {
     "flush": 0x50484F46,  # one outbox flush per backend (transaction lock)
 }
 LOCK_POLL_SECONDS = 0.25
+#: How long a transaction of its own waits for a lock before falling back to the caller's.
+OWN_TRANSACTION_LOCK_TIMEOUT = "3s"
 
 
 class BackendService:
@@ -61,6 +69,40 @@ class BackendService:
     def _fetch_one(self, sql, params):
         self.env.cr.execute(sql, params)
         return self.env.cr.fetchone()[0]
+
+    # -- a transaction of its own ---------------------------------------------------------
+
+    def in_own_transaction(self, func):
+        """``func(env, backend)`` as superuser in its own transaction, committed at once.
+
+        For what happened whatever becomes of the caller's transaction: the record of an
+        exchange with Phobs, an alert. A pull that fails rolls its transaction back (it must, to
+        release its lock), which would otherwise erase the very calls and alerts that say why
+        it failed. Falls back to the caller's transaction when the backend is not committed yet
+        (it was created in it) or the own transaction cannot get its locks in time.
+        """
+        try:
+            with api.Environment.manage(), self._own_cursor() as cr:
+                env = api.Environment(cr, SUPERUSER_ID, {})
+                cr.execute("SELECT 1 FROM phobs_backend WHERE id = %s", (self.backend.id,))
+                if cr.fetchone():
+                    return func(env, env["phobs.backend"].browse(self.backend.id))
+        except psycopg2.Error as err:
+            _logger.warning("Phobs monitoring wrote in the caller's transaction: %s", err)
+        with self.env.cr.savepoint():
+            env = self.env(user=SUPERUSER_ID)
+            return func(env, env["phobs.backend"].browse(self.backend.id))
+
+    @contextlib.contextmanager
+    def _own_cursor(self):
+        cr = self.env.registry.cursor()
+        try:
+            if cr is not self.env.cr:  # in Odoo's test mode every cursor is the test cursor
+                cr.execute("SET LOCAL lock_timeout = %s", (OWN_TRANSACTION_LOCK_TIMEOUT,))
+            yield cr
+            cr.commit()
+        finally:
+            cr.close()
 
     # -- lookups ---------------------------------------------------------------------------
 

@@ -1,4 +1,9 @@
-"""PhobsChannelManagerService: the one place a backend record becomes a Phobs client."""
+"""PhobsChannelManagerService: the one door to Phobs.
+
+Everything that talks to Phobs goes through here: the other services open a :meth:`client`
+session (every exchange recorded, alerts checked when it ends), and the backend's buttons call
+:meth:`check_connection` and :meth:`register_webhook`. No model touches the client itself.
+"""
 import contextlib
 import logging
 
@@ -6,6 +11,7 @@ from ..phobs_api.client import ClientConfig, PhobsClient
 from ..phobs_api.errors import PhobsError
 from ..phobs_api.retry import RetryPolicy
 from .base import BackendService
+from .error_handling import PhobsErrorHandlingService
 from .monitoring import PhobsMonitoringService
 
 _logger = logging.getLogger(__name__)
@@ -30,27 +36,32 @@ class PhobsChannelManagerService(BackendService):
     def client(self):
         """A connected client whose every exchange is recorded by the monitoring service.
 
-        When the session ends (normally or with a Phobs error) the monitoring checks whether
-        the calls it recorded call for an alert.
+        When the session ends (normally or with a Phobs error) the error handling checks
+        whether the calls recorded call for an alert.
         """
         monitoring = PhobsMonitoringService(self.env, self.backend)
         client = PhobsClient(self.client_config(), on_exchange=monitoring.record_exchange)
         try:
             yield client
         except PhobsError:
-            self._check_alerts(monitoring)
+            self._check_alerts()
             raise
         else:
-            self._check_alerts(monitoring)
+            self._check_alerts()
         finally:
             client.close()
 
-    @staticmethod
-    def _check_alerts(monitoring):
+    def _check_alerts(self):
         try:
-            monitoring.check_alerts()
+            PhobsErrorHandlingService(self.env, self.backend).check_alerts()
         except Exception:  # an alert must never turn a sync into a failure
             _logger.exception("Phobs alert check failed")
+
+    def register_webhook(self, url):
+        """Tells Phobs to push reservations to ``url``, signed with the backend's webhook
+        secret; returns what Phobs now holds (:class:`WebhookInfo`)."""
+        with self.client() as client:
+            return client.register_webhook(url, self.backend._phobs_secret("webhook_secret"))
 
     def check_connection(self):
         """(ok, message) in words a receptionist can act on; never raises for Phobs errors."""

@@ -1,9 +1,12 @@
-"""PhobsErrorHandlingService: what a failure means and when (or whether) to try again.
+"""PhobsErrorHandlingService: what a failure means, when (or whether) to try again, and when
+staff must hear of it.
 
 The retry decision itself is the client's (``phobs_api.retry``); this service applies the same
 rule across cron runs: retryable failures come back after an exponential backoff with jitter
 (``Retry-After`` honoured), the rest, and everything past the attempt limit, go to the dead
-letter where staff can read why and replay.
+letter where staff can read why and replay. When a client session ends, the newest calls are
+checked for an alert (refused credentials, an error rate above the backend's threshold): an
+activity for the managers and a note on the backend, raised once.
 """
 import logging
 from datetime import datetime, timedelta
@@ -13,8 +16,15 @@ from odoo import fields
 from ..phobs_api.errors import PhobsAuthError, PhobsBusinessError, PhobsError, PhobsMappingError
 from ..phobs_api.retry import backoff_delay, is_retryable
 from .base import BackendService
+from .monitoring_figures import alerts_due
 
 _logger = logging.getLogger(__name__)
+
+ALERT_PREFIX = "Phobs alert"
+ALERT_SUMMARIES = {
+    "auth": ALERT_PREFIX + ": authentication refused",
+    "error_rate": ALERT_PREFIX + ": error rate above threshold",
+}
 
 
 def classify(error):
@@ -62,6 +72,62 @@ class PhobsErrorHandlingService(BackendService):
                                 "attempt(s): %s", row.kind, row.room_type_code or row.pms_ref,
                                 attempts, values["last_error"])
             row.write(values)
+
+    # -- alerts ----------------------------------------------------------------------------
+
+    def check_alerts(self):
+        """Raises the alerts the newest calls call for (once: an open alert is not repeated).
+        Returns the kinds raised.
+
+        Called when a client session ends, so a token refresh that cured an expired token is
+        never mistaken for refused credentials.
+        """
+        return self.in_own_transaction(self._check_alerts)
+
+    def _check_alerts(self, env, backend):
+        due = alerts_due(newest_calls(env.cr, backend.id, backend.error_rate_window),
+                         backend.error_rate_threshold, backend.error_rate_window)
+        return [kind for kind, detail in due if self._raise_alert(env, backend, kind, detail)]
+
+    @staticmethod
+    def _raise_alert(env, backend, kind, detail):
+        summary = ALERT_SUMMARIES[kind]
+        Activity = env["mail.activity"]
+        if Activity.search_count([("res_model", "=", "phobs.backend"),
+                                  ("res_id", "=", backend.id), ("summary", "=", summary)]):
+            return False
+        if kind == "auth":
+            note = ("Phobs refused the credentials of %s. Channel bookings are not arriving and "
+                    "availability is not sent until they are fixed: check the API key and "
+                    "secret (or username and password) and run Test connection."
+                    % backend.name)
+        else:
+            note = ("%s%% of the last %d calls to Phobs for %s failed (alert threshold %s%%). "
+                    "See Channel Manager > Error Log for what Phobs answered."
+                    % (detail, backend.error_rate_window, backend.name,
+                       backend.error_rate_threshold))
+        activity_type = env.ref("mail.mail_activity_data_todo", raise_if_not_found=False)
+        model = env["ir.model"]._get("phobs.backend")
+        for user in backend._phobs_alert_users():
+            Activity.create({
+                "res_model_id": model.id, "res_id": backend.id, "user_id": user.id,
+                "activity_type_id": activity_type.id if activity_type else False,
+                "summary": summary, "note": note,
+                "date_deadline": fields.Date.context_today(backend),
+            })
+        backend.message_post(body="%s: %s" % (summary, note), subtype="mail.mt_note",
+                             message_type="comment")
+        _logger.warning("%s for Phobs backend %s", summary, backend.id)
+        return True
+
+
+def newest_calls(cr, backend_id, limit):
+    """``(success, error)`` of the backend's ``limit`` newest API calls, newest first."""
+    cr.execute("""
+        SELECT success, error FROM phobs_api_call
+         WHERE backend_id = %s ORDER BY id DESC LIMIT %s
+    """, (backend_id, max(limit, 1)))
+    return cr.fetchall()
 
 
 def describe(error):

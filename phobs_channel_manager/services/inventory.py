@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from odoo import fields
 
 from ..phobs_api import ari
+from ..phobs_api.dates import clip, days_between
 from ..phobs_api.errors import PhobsMappingError
 from . import background
 from .base import BackendService
@@ -95,7 +96,7 @@ class PhobsInventoryService(BackendService):
         first, last = self.horizon()
         found = []
         for kind in kinds:
-            days = set(ari.days_between(first, last))
+            days = set(days_between(first, last))
             dirty = {pair: days for pair in self.pairs(kind)}
             if not dirty:
                 continue
@@ -143,8 +144,8 @@ class PhobsInventoryService(BackendService):
                 plans_by_code.setdefault(code, []).append(plan)
         dirty, forced = {}, set()
         for row in rows:
-            start = max(fields.Date.from_string(row.date_from), first)
-            end = min(fields.Date.from_string(row.date_to), last)
+            start, end = clip(fields.Date.from_string(row.date_from),
+                              fields.Date.from_string(row.date_to), first, last)
             if start > end:
                 continue
             if kind == ari.AVAILABILITY:
@@ -153,7 +154,7 @@ class PhobsInventoryService(BackendService):
                 plans = [row.rate_plan_code]
             else:
                 plans = plans_by_code.get(row.room_type_code, [])
-            days = set(ari.days_between(start, end))
+            days = set(days_between(start, end))
             for plan in plans:
                 dirty.setdefault((row.room_type_code, plan), set()).update(days)
                 if force or row.force:

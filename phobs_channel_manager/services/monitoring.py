@@ -1,290 +1,52 @@
-"""PhobsMonitoringService: records every exchange with Phobs and aggregates the figures.
+"""PhobsMonitoringService: records every exchange with Phobs and gathers the figures staff see.
 
-Two halves. The functions at the top are the arithmetic of the dashboard (success rates,
-percentiles, per-day and per-channel sums, status colours, alert decisions): pure functions over
-rows, importable without Odoo and unit-tested on their own. The service below runs the queries,
-hands their rows to those functions, raises alerts and purges old logs.
+The queries live here; the arithmetic over their rows is :mod:`.monitoring_figures` (pure,
+unit-tested), alerts are the error-handling service's, and amounts in other currencies are
+converted by :mod:`.money`. Exchanges are recorded in a transaction of their own
+(:meth:`BackendService.in_own_transaction`): they happened whatever becomes of the business
+transaction around them.
 """
-import contextlib
-import logging
-import math
 from datetime import datetime, timedelta
 
-from .base import BackendService
+import pytz
+from odoo import fields
+from odoo.tools.misc import formatLang
 
-_logger = logging.getLogger(__name__)
+from .base import BackendService
+from .error_handling import ALERT_PREFIX, newest_calls
+from .money import money_converter
+from .monitoring_figures import (
+    STATUS_LABELS,
+    TRAFFIC_WINDOW_DAYS,
+    ago,
+    backend_status,
+    channel_status,
+    format_ms,
+    format_rate,
+    summarize_calls,
+    summarize_channel_traffic,
+    summarize_reservations,
+)
 
 #: Operations (as the client names them) per sync flow, for "last sync" figures.
 OUTBOUND_OPERATIONS = ("send_availability", "send_restrictions", "send_rates",
                        "upload_reservations")
 PULL_OPERATIONS = ("pull_reservations",)
-OPERATION_LABELS = {
-    "pull_reservations": "Pull reservations",
-    "acknowledge": "Acknowledge",
-    "upload_reservations": "Upload reservations",
-    "send_availability": "Availability",
-    "send_restrictions": "Restrictions",
-    "send_rates": "Rates",
-    "check_connection": "Test connection",
-    "get_webhook": "Read webhook",
-    "register_webhook": "Register webhook",
-}
-AUTH_ERROR = "PhobsAuthError"
-#: Below this success rate (percent) a channel or a backend is red whatever its threshold.
-RED_BELOW = 80.0
-#: An error-rate alert needs at least this many calls (or the whole window, if smaller).
-MIN_CALLS_FOR_RATE = 5
 CALL_WINDOW_HOURS = 24
-TRAFFIC_WINDOW_DAYS = 7
 #: A stored booking is applied within seconds (background) or a minute (cron); one still
 #: waiting after this long means neither runs.
 STALLED_AFTER_MINUTES = 5
 
-STATUS_LABELS = {"green": "Healthy", "amber": "Degraded", "red": "Failing", "none": "No traffic"}
-ALERT_PREFIX = "Phobs alert"
-ALERT_SUMMARIES = {
-    "auth": ALERT_PREFIX + ": authentication refused",
-    "error_rate": ALERT_PREFIX + ": error rate above threshold",
-}
-
-
-# -- pure aggregation ------------------------------------------------------------------------
-
-def success_rate(ok, total):
-    """Percent of ``ok`` in ``total`` rounded to 0.1, or None when there was nothing."""
-    if not total:
-        return None
-    return round(100.0 * ok / total, 1)
-
-
-def percentile(values, pct):
-    """The ``pct`` percentile by linear interpolation between closest ranks (numpy's default
-    method); None for no values."""
-    data = sorted(float(v) for v in values if v is not None)
-    if not data:
-        return None
-    rank = (len(data) - 1) * pct / 100.0
-    low, high = math.floor(rank), math.ceil(rank)
-    if low == high:
-        return data[int(rank)]
-    return data[low] + (data[high] - data[low]) * (rank - low)
-
-
-def summarize_calls(rows):
-    """Per-operation and overall figures of API calls.
-
-    ``rows``: ``(operation, success, duration_ms)``. Returns ``(overall, operations)`` where each
-    is a dict ``{operation, label, calls, ok, failed, success_rate, median_ms, p95_ms}`` and
-    ``operations`` is sorted by number of calls, then name.
-    """
-    by_operation = {}
-    for operation, success, duration in rows:
-        by_operation.setdefault(operation, []).append((bool(success), duration))
-
-    def stats(operation, items):
-        ok = sum(1 for success, _duration in items if success)
-        durations = [duration for _success, duration in items]
-        return {
-            "operation": operation,
-            "label": OPERATION_LABELS.get(operation, operation or "All"),
-            "calls": len(items), "ok": ok, "failed": len(items) - ok,
-            "success_rate": success_rate(ok, len(items)),
-            "median_ms": percentile(durations, 50), "p95_ms": percentile(durations, 95),
-        }
-
-    operations = sorted((stats(op, items) for op, items in by_operation.items()),
-                        key=lambda s: (-s["calls"], s["operation"]))
-    everything = [item for items in by_operation.values() for item in items]
-    return stats(None, everything), operations
-
-
-def summarize_reservations(rows, today, days=TRAFFIC_WINDOW_DAYS):
-    """Bookings and revenue today and over the last ``days`` days (today included).
-
-    ``rows``: ``(channel_id, day, amount, status)`` with ``day`` the hotel-local date the
-    booking was made; cancelled bookings (status ``Cancel``) count for nothing. Returns
-    ``{"today": {count, revenue}, "week": {...}, "by_channel": {id: {today, week, revenue_today,
-    revenue_week}}, "by_day": [(day, count), ...]}`` with every day of the window in ``by_day``.
-    """
-    first = today - timedelta(days=days - 1)
-    result = {"today": {"count": 0, "revenue": 0.0}, "week": {"count": 0, "revenue": 0.0},
-              "by_channel": {}}
-    per_day = {first + timedelta(days=n): 0 for n in range(days)}
-    for channel_id, day, amount, status in rows:
-        if status == "Cancel" or day is None or not first <= day <= today:
-            continue
-        amount = float(amount or 0.0)
-        channel = result["by_channel"].setdefault(
-            channel_id, {"today": 0, "week": 0, "revenue_today": 0.0, "revenue_week": 0.0})
-        result["week"]["count"] += 1
-        result["week"]["revenue"] += amount
-        channel["week"] += 1
-        channel["revenue_week"] += amount
-        if day == today:
-            result["today"]["count"] += 1
-            result["today"]["revenue"] += amount
-            channel["today"] += 1
-            channel["revenue_today"] += amount
-        per_day[day] += 1
-    result["by_day"] = sorted(per_day.items())
-    return result
-
-
-def summarize_channel_traffic(rows):
-    """Health of each channel's inbound traffic.
-
-    ``rows``: ``(channel_id, ok, at, error)``, one per reservation message from the channel.
-    Returns ``{channel_id: {total, failed, success_rate, last_at, last_ok, last_error,
-    last_error_at}}``.
-    """
-    result = {}
-    for channel_id, ok, at, error in rows:
-        health = result.setdefault(channel_id, {
-            "total": 0, "failed": 0, "last_at": None, "last_ok": True,
-            "last_error": None, "last_error_at": None})
-        health["total"] += 1
-        if not ok:
-            health["failed"] += 1
-            if health["last_error_at"] is None or at > health["last_error_at"]:
-                health["last_error_at"], health["last_error"] = at, error
-        if health["last_at"] is None or at >= health["last_at"]:
-            health["last_at"], health["last_ok"] = at, bool(ok)
-    for health in result.values():
-        health["success_rate"] = success_rate(health["total"] - health["failed"], health["total"])
-    return result
-
-
-def channel_status(health, open_conflicts=0):
-    """green / amber / red / none for one channel.
-
-    Red: its most recent message failed, or fewer than RED_BELOW % of its messages went
-    through. Amber: some failed, or one of its bookings waits in an open conflict. None: no
-    traffic and nothing open.
-    """
-    if not health or not health.get("total"):
-        return "amber" if open_conflicts else "none"
-    if not health["last_ok"] or (health["success_rate"] or 0.0) < RED_BELOW:
-        return "red"
-    if health["failed"] or open_conflicts:
-        return "amber"
-    return "green"
-
-
-def backend_status(overall, threshold, newest_error=None, open_conflicts=0, dead_letters=0,
-                   stalled_messages=0):
-    """green / amber / red / none for one backend from its recent API calls.
-
-    Red: the newest call was refused for authentication, or the error rate passed the
-    backend's threshold, or the success rate fell below RED_BELOW %. Amber: some calls failed
-    (but fewer than the threshold), conflicts or dead letters wait for staff, or stored
-    bookings have waited too long to be applied (neither the background job nor the cron runs).
-    """
-    waiting = open_conflicts or dead_letters or stalled_messages
-    calls = (overall or {}).get("calls", 0)
-    if not calls:
-        return "amber" if waiting else "none"
-    rate = overall["success_rate"]
-    error_rate = 100.0 - rate
-    if newest_error == AUTH_ERROR or error_rate > threshold or rate < RED_BELOW:
-        return "red"
-    if overall["failed"] or waiting:
-        return "amber"
-    return "green"
-
-
-def alerts_due(recent, threshold, window):
-    """Which alerts the newest calls call for.
-
-    ``recent``: ``(success, error)`` of the latest calls, newest first. Returns a list of
-    ``(kind, detail)``: ``("auth", None)`` when the newest call was refused for authentication
-    (a refusal the client cured by refreshing its token is followed by a success, so it never
-    is the newest), ``("error_rate", rate)`` when the error rate over the last ``window`` calls
-    passed ``threshold`` percent (with at least MIN_CALLS_FOR_RATE calls, or the whole window
-    when it is smaller).
-    """
-    due = []
-    recent = list(recent)[:max(window, 1)]
-    if recent and not recent[0][0] and recent[0][1] == AUTH_ERROR:
-        due.append(("auth", None))
-    if len(recent) >= min(window, MIN_CALLS_FOR_RATE):
-        failed = sum(1 for success, _error in recent if not success)
-        rate = round(100.0 * failed / len(recent), 1)
-        if rate > threshold:
-            due.append(("error_rate", rate))
-    return due
-
-
-def ago(seconds):
-    """``5 min ago`` style age of a past event; ``never`` for None."""
-    if seconds is None:
-        return "never"
-    seconds = max(0, int(seconds))
-    if seconds < 60:
-        return "just now"
-    if seconds < 3600:
-        return "%d min ago" % (seconds // 60)
-    if seconds < 2 * 86400:
-        return "%d h ago" % (seconds // 3600)
-    return "%d days ago" % (seconds // 86400)
-
-
-def format_ms(value):
-    return "-" if value is None else "%d ms" % round(value)
-
-
-def format_rate(value):
-    return "-" if value is None else ("%.1f %%" % value).replace(".0 %", " %")
-
-
-# -- the service -----------------------------------------------------------------------------
 
 class PhobsMonitoringService(BackendService):
-    """Records exchanges and raises alerts in a transaction of their own, committed at once:
-    an exchange happened whatever becomes of the business transaction around it, and a pull
-    that fails rolls that transaction back (it must, to release its lock), which would
-    otherwise erase the very calls and alerts that say why it failed.
-    """
-
-    #: How long the own transaction waits for a lock before falling back to the caller's.
-    LOCK_TIMEOUT = "3s"
-
     def record_exchange(self, exchange):
         """Called by the client after every HTTP attempt (bodies and secrets never reach here)."""
-        self._autonomously(lambda env, backend: env["phobs.api.call"]._record(backend, exchange))
-
-    def _autonomously(self, func):
-        """``func(env, backend)`` as superuser in its own committed transaction; in the
-        caller's transaction when the backend is not committed yet (it was created in it) or
-        the own transaction cannot get its locks in time."""
-        import psycopg2
-        from odoo import SUPERUSER_ID, api
-        try:
-            with api.Environment.manage(), self._own_cursor() as cr:
-                env = api.Environment(cr, SUPERUSER_ID, {})
-                cr.execute("SELECT 1 FROM phobs_backend WHERE id = %s", (self.backend.id,))
-                if cr.fetchone():
-                    return func(env, env["phobs.backend"].browse(self.backend.id))
-        except psycopg2.Error as err:
-            _logger.warning("Phobs monitoring wrote in the caller's transaction: %s", err)
-        with self.env.cr.savepoint():
-            env = self.env(user=SUPERUSER_ID)
-            return func(env, env["phobs.backend"].browse(self.backend.id))
-
-    @contextlib.contextmanager
-    def _own_cursor(self):
-        cr = self.env.registry.cursor()
-        try:
-            if cr is not self.env.cr:  # in Odoo's test mode every cursor is the test cursor
-                cr.execute("SET LOCAL lock_timeout = %s", (self.LOCK_TIMEOUT,))
-            yield cr
-            cr.commit()
-        finally:
-            cr.close()
+        self.in_own_transaction(
+            lambda env, backend: env["phobs.api.call"]._record(backend, exchange))
 
     # -- figures ------------------------------------------------------------------------
 
     def _tz(self):
-        import pytz
         name = self.backend.sudo().company_id.partner_id.tz or self.env.user.tz or "UTC"
         try:
             return pytz.timezone(name)
@@ -293,11 +55,9 @@ class PhobsMonitoringService(BackendService):
 
     @staticmethod
     def _local_day(moment, tz):
-        import pytz
         if moment is None:
             return None
         if isinstance(moment, str):
-            from odoo import fields
             moment = fields.Datetime.from_string(moment)
         return pytz.utc.localize(moment).astimezone(tz).date()
 
@@ -358,18 +118,8 @@ class PhobsMonitoringService(BackendService):
               "stalled_before": datetime.utcnow() - timedelta(minutes=STALLED_AFTER_MINUTES)})
         return dict(rows)
 
-    @staticmethod
-    def newest_calls(cr, backend_id, limit):
-        cr.execute("""
-            SELECT success, error FROM phobs_api_call
-             WHERE backend_id = %s ORDER BY id DESC LIMIT %s
-        """, (backend_id, max(limit, 1)))
-        return cr.fetchall()
-
     def dashboard(self, now=None):
         """Every figure of the backend's dashboard card, JSON-ready."""
-        from odoo import fields
-        from odoo.tools.misc import formatLang
         now = now or fields.Datetime.from_string(fields.Datetime.now())
         backend = self.backend.sudo()
         tz = self._tz()
@@ -381,7 +131,7 @@ class PhobsMonitoringService(BackendService):
              for channel, at, amount, status in self.reservation_rows(
                  now - timedelta(days=TRAFFIC_WINDOW_DAYS + 1))], today)
         counts = self.counts()
-        newest = self.newest_calls(self.env.cr, self.backend.id, 1)
+        newest = newest_calls(self.env.cr, self.backend.id, 1)
         status = backend_status(
             overall, backend.error_rate_threshold,
             newest_error=newest[0][1] if newest and not newest[0][0] else None,
@@ -438,7 +188,6 @@ class PhobsMonitoringService(BackendService):
     def channel_figures(cls, env, channel_ids, now=None):
         """Per channel, over the backends the current user can see: status, traffic and
         bookings. ``{channel_id: {status, health, reservations}}``."""
-        from odoo import fields
         now = now or fields.Datetime.from_string(fields.Datetime.now())
         backends = env["phobs.backend"].search([])
         if not channel_ids or not backends:
@@ -484,54 +233,6 @@ class PhobsMonitoringService(BackendService):
             }
         return result
 
-    # -- alerts -------------------------------------------------------------------------
-
-    def check_alerts(self):
-        """Raises the alerts the newest calls call for (once: an open alert is not repeated).
-        Returns the kinds raised.
-
-        Called when a client session ends, so a token refresh that cured an expired token is
-        never mistaken for refused credentials.
-        """
-        return self._autonomously(self._check_alerts)
-
-    def _check_alerts(self, env, backend):
-        due = alerts_due(self.newest_calls(env.cr, backend.id, backend.error_rate_window),
-                         backend.error_rate_threshold, backend.error_rate_window)
-        return [kind for kind, detail in due if self._raise_alert(env, backend, kind, detail)]
-
-    @staticmethod
-    def _raise_alert(env, backend, kind, detail):
-        from odoo import fields
-        summary = ALERT_SUMMARIES[kind]
-        Activity = env["mail.activity"]
-        if Activity.search_count([("res_model", "=", "phobs.backend"),
-                                  ("res_id", "=", backend.id), ("summary", "=", summary)]):
-            return False
-        if kind == "auth":
-            note = ("Phobs refused the credentials of %s. Channel bookings are not arriving and "
-                    "availability is not sent until they are fixed: check the API key and "
-                    "secret (or username and password) and run Test connection."
-                    % backend.name)
-        else:
-            note = ("%s%% of the last %d calls to Phobs for %s failed (alert threshold %s%%). "
-                    "See Channel Manager > Error Log for what Phobs answered."
-                    % (detail, backend.error_rate_window, backend.name,
-                       backend.error_rate_threshold))
-        activity_type = env.ref("mail.mail_activity_data_todo", raise_if_not_found=False)
-        model = env["ir.model"]._get("phobs.backend")
-        for user in backend._phobs_alert_users():
-            Activity.create({
-                "res_model_id": model.id, "res_id": backend.id, "user_id": user.id,
-                "activity_type_id": activity_type.id if activity_type else False,
-                "summary": summary, "note": note,
-                "date_deadline": fields.Date.context_today(backend),
-            })
-        backend.message_post(body="%s: %s" % (summary, note), subtype="mail.mt_note",
-                             message_type="comment")
-        _logger.warning("%s for Phobs backend %s", summary, backend.id)
-        return True
-
     # -- retention ----------------------------------------------------------------------
 
     def purge(self, now=None):
@@ -540,7 +241,6 @@ class PhobsMonitoringService(BackendService):
         Failed and unprocessed messages stay until staff deal with them. Returns
         ``(calls, messages)`` deleted.
         """
-        from odoo import fields
         now = now or fields.Datetime.from_string(fields.Datetime.now())
         cutoff = now - timedelta(days=self.backend.sudo().log_retention_days)
         cr = self.env.cr
@@ -556,21 +256,3 @@ class PhobsMonitoringService(BackendService):
         self.env["phobs.api.call"].invalidate_cache()
         self.env["phobs.message"].invalidate_cache()
         return calls, messages
-
-
-def money_converter(env, target, company):
-    """``convert(amount, currency_id)`` into ``target`` at today's rate, so that bookings in
-    several currencies add up (Odoo 12+ ``_convert``, Odoo 11 ``compute``)."""
-    from odoo import fields
-    today = fields.Date.context_today(env.user)
-    Currency = env["res.currency"].sudo()
-
-    def convert(amount, currency_id):
-        amount = float(amount or 0.0)
-        if not amount or not currency_id or currency_id == target.id:
-            return amount
-        source = Currency.browse(currency_id)
-        if hasattr(source, "_convert"):
-            return source._convert(amount, target, company, today, round=False)
-        return source.with_context(date=today).compute(amount, target, round=False)
-    return convert

@@ -129,18 +129,20 @@ class ReservationReceiver(BackendService):
 
     # -- push -------------------------------------------------------------------------------
 
-    def receive_push(self, body, timestamp, signature):
+    def receive_push(self, body, timestamp, signature, log_refusal=True):
         """Authenticates and stores a pushed OTA_HotelResNotifRQ; returns the reply. What it
         stored is applied to the front desk after the commit, in the background.
 
         Every refusal is logged with its reason (never with the secret or the body) and answered
         with a SOAP Fault; nothing is half-written, because nothing is written before the
-        message is authentic and well-formed.
+        message is authentic and well-formed. ``log_refusal=False``: the controller already
+        throttles this source and logs it once, not once per forged request.
         """
         try:
             webhook.verify(self.backend._phobs_secret("webhook_secret"), timestamp, signature, body)
         except PhobsAuthError as err:
-            _logger.warning("Refused Phobs push for backend %s: %s", self.backend.id, err)
+            if log_refusal:
+                _logger.warning("Refused Phobs push for backend %s: %s", self.backend.id, err)
             return PushReply(401, _fault("soap:Client", "authentication failed: %s" % err))
         try:
             batch = parse_hotel_res_notif_rq(body)

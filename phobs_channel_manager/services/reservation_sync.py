@@ -61,8 +61,11 @@ class PhobsReservationSyncService(BackendService):
     def receive_pulled(self):
         return self.receiver.receive_pulled()
 
-    def receive_push(self, body, timestamp, signature):
-        return self.receiver.receive_push(body, timestamp, signature)
+    def receive_push(self, body, timestamp, signature, log_refusal=True):
+        return self.receiver.receive_push(body, timestamp, signature, log_refusal=log_refusal)
+
+    def accept(self, reservation, source):
+        return self.receiver.accept(reservation, source)
 
     def apply_pending(self, wait_seconds=0):
         return self.applier.apply_pending(wait_seconds=wait_seconds)

@@ -12,6 +12,11 @@ class PhobsAriAudit(models.TransientModel):
     us. A difference means an update is still pending or failed (see the outbox and its dead
     letter), or something changed in Odoo without marking the days dirty. *Send corrections*
     sends exactly the differing days again.
+
+    Anyone of the channel manager may run an audit; only a Channel Manager / Manager may send
+    corrections, and what is sent is computed again at that moment, never read from the lines:
+    the lines only show the audit (nobody can create or edit them, see
+    :class:`PhobsAriAuditLine`).
     """
 
     _name = "phobs.ari.audit"
@@ -34,17 +39,19 @@ class PhobsAriAudit(models.TransientModel):
             "audited_at": fields.Datetime.now(),
             "drift_days": sum(drift.days for drift in drifts),
             "summary": self._summary(drifts),
-            "line_ids": [(0, 0, self.env["phobs.ari.audit.line"]._values_for(drift))
-                         for drift in drifts],
         })
+        self.env["phobs.ari.audit.line"]._phobs_create_computed(self, drifts)
         return self._phobs_reopen()
 
     def action_send_corrections(self):
+        self.backend_id._phobs_check_manager()
         self.ensure_one()
-        if not self.line_ids:
-            raise UserError(_("Nothing to correct: run the audit first."))
-        PhobsInventoryService(self.env, self.backend_id).correct(
-            [line._drift() for line in self.line_ids])
+        service = PhobsInventoryService(self.env, self.backend_id)
+        drifts = service.audit()
+        if not drifts:
+            self.action_run()
+            raise UserError(_("Nothing to correct: Phobs holds what Odoo computes."))
+        service.correct(drifts)
         return self.action_run()
 
     def _phobs_reopen(self):

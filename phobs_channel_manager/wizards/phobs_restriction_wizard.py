@@ -1,12 +1,11 @@
-import re
 from datetime import timedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from ..models.phobs_rate_plan import split_codes
 from ..phobs_api.ari import matching_days
 
-_CODE_SPLIT = re.compile(r"[\s,;]+")
 _TRI = [("keep", "Keep"), ("close", "Close"), ("open", "Open")]
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
@@ -52,6 +51,7 @@ class PhobsRestrictionWizard(models.TransientModel):
                 raise ValidationError(_("The date range ends before it starts."))
 
     def action_apply(self):
+        self.backend_id._phobs_check_manager()
         self.ensure_one()
         changes = self._changes()
         if not changes:
@@ -93,4 +93,4 @@ class PhobsRestrictionWizard(models.TransientModel):
 
     def _room_type_code_list(self):
         """The chosen room type codes; empty for all (a PMS bridge may offer a nicer choice)."""
-        return sorted({code for code in _CODE_SPLIT.split(self.room_type_codes or "") if code})
+        return split_codes(self.room_type_codes)

@@ -9,10 +9,8 @@ from unittest import mock
 from odoo import fields
 
 from odoo.addons.phobs_channel_manager.services import background
-from odoo.addons.phobs_channel_manager.services.monitoring import (
-    ALERT_SUMMARIES,
-    PhobsMonitoringService,
-)
+from odoo.addons.phobs_channel_manager.services.error_handling import ALERT_SUMMARIES
+from odoo.addons.phobs_channel_manager.services.monitoring import PhobsMonitoringService
 
 from phobs_case import PhobsCase
 

@@ -4,7 +4,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from phobs_channel_manager.services.monitoring import (
+from phobs_channel_manager.services.monitoring_figures import (
     AUTH_ERROR,
     ago,
     alerts_due,
