@@ -22,12 +22,12 @@ from odoo.tools import html_escape
 from ..phobs_api import ari
 from ..phobs_api.dates import last_night
 from ..phobs_api.errors import PhobsError
+from ..phobs_api.url_policy import production_url_problem
 from ..services import background
 from ..services.channel_manager import PhobsChannelManagerService
 from ..services.cron import run_per_backend
 from ..services.inventory import PhobsInventoryService
 from ..services.reservation_sync import PhobsReservationSyncService
-from ..phobs_api.url_policy import production_url_problem
 
 _logger = logging.getLogger(__name__)
 

@@ -19,13 +19,17 @@ def headline_reason(figures):
             ("dead_letters", "update not sent", "updates not sent"),
             ("stalled_messages", "booking waiting to be applied",
              "bookings waiting to be applied"),
-            ("failed_calls", "failed call to Phobs in 24 h", "failed calls to Phobs in 24 h"),
+            ("failing_streak", "call to Phobs failed since the last success",
+             "calls to Phobs failed since the last success"),
             ("open_alerts", "open alert", "open alerts")):
         if figures.get(key):
             parts.append(_count(figures[key], one, many))
     if parts:
         return ", ".join(parts)
     calls = figures.get("calls") or 0
+    if figures.get("failed_calls"):
+        return "calls go through again (%d of %d failed in 24 h)" % (
+            figures["failed_calls"], calls)
     if calls:
         return "all %s went through" % _count(calls, "call", "calls")
     return "no calls to Phobs in 24 h"

@@ -13,6 +13,11 @@ def test_a_healthy_or_quiet_property_says_so():
     assert headline_reason({}) == "no calls to Phobs in 24 h"
 
 
-def test_failed_calls_and_alerts_are_counted_in_words():
-    assert headline_reason({"calls": 10, "failed_calls": 1, "open_alerts": 2}) == (
-        "1 failed call to Phobs in 24 h, 2 open alerts")
+def test_failures_since_the_last_success_and_alerts_are_counted_in_words():
+    assert headline_reason({"calls": 10, "failing_streak": 1, "open_alerts": 2}) == (
+        "1 call to Phobs failed since the last success, 2 open alerts")
+
+
+def test_failures_a_later_success_put_behind_are_not_a_reason():
+    assert headline_reason({"calls": 32, "failed_calls": 5, "failing_streak": 0}) == (
+        "calls go through again (5 of 32 failed in 24 h)")
