@@ -106,6 +106,11 @@ class TestDeadLetters(StaffCase):
             self.assertNotIn(field, fields_seen, "%s.%s shown to a receptionist" % (model, field))
             self.assertIn(field, self.env[model].sudo(self.manager).fields_get())
         self.assertIn("room type", message.sudo(self.receptionist).explanation)
+        # The error report groups by the reason in words, not by "402" or "Undefined".
+        groups = self.env["phobs.error.log"].read_group(
+            [("backend_id", "=", self.backend.id)], ["reason"], ["reason"])
+        self.assertEqual(sorted(group["reason"] for group in groups),
+                         ["Invalid room type (OTA 402)", "Unknown Phobs room type XTR"])
 
 
 class TestMenusAndLabels(StaffCase):
