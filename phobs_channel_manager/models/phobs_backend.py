@@ -76,15 +76,16 @@ class PhobsBackend(models.Model):
     pull_interval_minutes = fields.Integer(
         string="Check for new bookings every (minutes)",
         default=3, help="How often reservations are pulled (Phobs asks for every 2 to 5 minutes).")
-    last_pull_at = fields.Datetime(readonly=True, copy=False)
+    last_pull_at = fields.Datetime(string="Last checked for bookings", readonly=True, copy=False)
     horizon_days = fields.Integer(
-        default=365, help="How many days ahead availability, rates and restrictions are sent.")
+        string="Days ahead sent to Phobs", default=365, help="How many days ahead availability, rates and restrictions are sent.")
     retry_max_attempts = fields.Integer(
-        default=8, help="Attempts before a failed update goes to the dead letter.")
-    retry_base_seconds = fields.Integer(default=30)
-    retry_max_seconds = fields.Integer(default=3600)
+        string="Attempts before giving up", default=8, help="Attempts before a failed update goes to the dead letter.")
+    retry_base_seconds = fields.Integer(string="First retry after (seconds)", default=30)
+    retry_max_seconds = fields.Integer(string="Longest wait between retries (seconds)",
+                                       default=3600)
     auto_reassign = fields.Boolean(
-        default=True, help="Move already placed guests to another free room of the same type "
+        string="Move guests to make room", default=True, help="Move already placed guests to another free room of the same type "
                            "when that makes room for a new channel booking.")
     push_mode = fields.Selection(
         [("immediate", "Immediately after each change"),

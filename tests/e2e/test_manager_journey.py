@@ -67,7 +67,7 @@ def test_manager_connects_the_hotel_and_resolves_an_overbooking(
 
     # -- test the connection and see the result --------------------------------------------
     click_button(page, "Test connection")
-    banner = page.locator(".o_phobs_connection_ok")
+    banner = page.locator(".o_phobs_action_result")
     banner.wait_for(state="visible")
     assert "connected as hotel %s" % hotel["code"] in banner.inner_text()
     assert "4 undelivered" in banner.inner_text()
@@ -82,6 +82,8 @@ def test_manager_connects_the_hotel_and_resolves_an_overbooking(
     click_button(page, "Pull reservations now")
     page.wait_for_selector(".o_thread_message:has-text('Reservations pulled')")
     assert "4 received, 4 new" in _chatter_text(page)
+    assert "Reservations pulled: 4 received, 4 new" in page.locator(
+        ".o_phobs_action_result").inner_text()
 
     open_app(page, "Hotel Management")
     open_menu_leaf(page, "Reservations")
