@@ -109,6 +109,8 @@ def test_manager_connects_the_hotel_and_resolves_an_overbooking(
         assert channel in channels
     assert "Pull: just now" in card.locator(".o_phobs_sync").inner_text()
     page.wait_for_selector(".o_dashboard_graph svg")
+    assert card.locator(".o_phobs_status_reason").inner_text() == "1 conflict"
+    page.wait_for_timeout(1000)   # the chart fades in; the picture is for the README
     screenshot("04-dashboard")
 
     # -- resolve the overbooking by upgrade: open it, Resolve, Apply (3 clicks) ------------
@@ -162,13 +164,27 @@ def test_manager_connects_the_hotel_and_resolves_an_overbooking(
 
 
 def test_receptionist_sees_the_dashboard_but_no_credentials(
-        page, odoo_server, channel_manager_user, screenshot):
+        page, odoo_server, channel_manager_user, sandbox, sandbox_hotel, rpc, screenshot):
+    page.clock.install()    # the dashboard's minute timer, run on demand below
     log_in(page, odoo_server.url, *channel_manager_user)
     open_app(page, "Hotel Management")
     open_sidebar_menu(page, "Channel Manager", "Dashboard")
     page.wait_for_selector(".o_phobs_backend_card")
-    assert page.locator(".o_phobs_backend_card .o_phobs_bookings_week").first.inner_text() == "4"
+    week = page.locator(".o_phobs_backend_card .o_phobs_bookings_week").first
+    assert week.inner_text() == "4"
     screenshot("dashboard-as-receptionist")
+
+    # A booking arrives while the dashboard is open: within a minute it shows, nobody reloads.
+    single = next(code for code in sandbox_hotel["room_codes"] if code.startswith("SGL"))
+    _book(sandbox, sandbox_hotel, "BDC", single, 20)
+    backend_ids = rpc.call("phobs.backend", "search",
+                           [("hotel_code", "=", sandbox_hotel["code"])])
+    rpc.call("phobs.backend", "action_pull_now", backend_ids)
+    assert week.inner_text() == "4"
+    page.clock.run_for(61 * 1000)
+    page.wait_for_function(
+        "document.querySelector('.o_phobs_backend_card .o_phobs_bookings_week')"
+        ".innerText.trim() === '5'")
 
     # The receptionist's Channel Manager menu holds their work only; no technical screens.
     sidebar = page.locator(".oe_secondary_menu:visible")
