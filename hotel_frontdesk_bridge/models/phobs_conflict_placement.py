@@ -11,6 +11,7 @@ from odoo import _, fields, models
 from odoo.exceptions import UserError
 
 from ..room_allocation import free_rooms
+from ..stay_calendar import stay_dates
 
 OVERBOOKED_PREFIX = "OVERBOOKED:"
 
@@ -29,6 +30,19 @@ class PhobsBackend(models.Model):
              ("state", "!=", "cancel")]) if conflict.phobs_reservation_id else \
             self.env["hotel.reservation"]
 
+    def _phobs_conflict_booking(self, conflict):
+        """The front-desk booking holding the conflicting stay: the one for its dates (a
+        channel booking may become one per stay period), else a draft, else the first."""
+        bookings = self._phobs_conflict_bookings(conflict)
+        if not bookings:
+            raise UserError(_("The front-desk booking of this conflict no longer exists."))
+        stay = self._phobs_conflict_stay(conflict)
+        tz = self._phobs_tz()
+        same_dates = bookings.filtered(lambda booking: booking.checkin and booking.checkout and
+                                       stay_dates(booking.checkin, booking.checkout, tz) == stay)
+        drafts = (same_dates or bookings).filtered(lambda booking: booking.state == "draft")
+        return (drafts or same_dates or bookings)[0]
+
     def _phobs_room_options(self, conflict):
         """``[{"key", "name", "kind"}]``: free rooms of every type for the stay (upgrades
         first, then the booked type), then rooms a not-yet-arrived guest of the booked type
@@ -37,11 +51,11 @@ class PhobsBackend(models.Model):
         if not (conflict.date_from and conflict.date_to):
             return []
         arrival, departure = self._phobs_conflict_stay(conflict)
-        own = self._phobs_conflict_bookings(conflict)
         options, free_by_type = [], {}
         for room_type in self._phobs_room_types():
             rooms = self._phobs_sellable_rooms(room_type)
-            placed = self._phobs_placed_stays(rooms, arrival, departure, own[:1] or None)
+            # The guest's own booking is a draft: it holds no room, nothing to leave out.
+            placed = self._phobs_placed_stays(rooms, arrival, departure)
             free = self.env["hotel.room"].browse(free_rooms(rooms.ids, placed, arrival, departure))
             free_by_type[room_type] = free
             booked = room_type.phobs_code == conflict.room_type_code
@@ -86,7 +100,6 @@ class PhobsBackend(models.Model):
         return options
 
     def _phobs_line_dates(self, line):
-        from ..stay_calendar import stay_dates
         return stay_dates(line.check_in, line.check_out, self._phobs_tz())
 
     def _phobs_place_in_room(self, conflict, key):
@@ -106,10 +119,7 @@ class PhobsBackend(models.Model):
             done.append(offered[key]["name"])
         else:
             room = Room.browse(int(key.split(":")[1]))
-        bookings = self._phobs_conflict_bookings(conflict)
-        if not bookings:
-            raise UserError(_("The front-desk booking of this conflict no longer exists."))
-        booking = bookings[0].with_context(phobs_from_channel=True)
+        booking = self._phobs_conflict_booking(conflict).with_context(phobs_from_channel=True)
         self.env["hotel_reservation.line"].sudo().with_context(phobs_from_channel=True).create({
             "line_id": booking.id, "categ_id": room.room_categ_id.id,
             "reserve": [(6, 0, room.ids)], "name": room.room_categ_id.name,

@@ -141,7 +141,8 @@ class PhobsMonitoringService(BackendService):
             newest_error=newest[0][1] if newest and not newest[0][0] else None,
             open_conflicts=counts.get("open_conflicts", 0),
             dead_letters=counts.get("dead_letters", 0),
-            stalled_messages=counts.get("stalled_messages", 0), streak=streak)
+            stalled_messages=counts.get("stalled_messages", 0), streak=streak,
+            ever_succeeded=streak < len(newest))
         currency = backend.currency_id
 
         def money(amount):

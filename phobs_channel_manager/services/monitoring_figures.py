@@ -168,12 +168,13 @@ def failing_streak(recent):
 
 
 def backend_status(overall, threshold, newest_error=None, open_conflicts=0, dead_letters=0,
-                   stalled_messages=0, streak=None):
+                   stalled_messages=0, streak=None, ever_succeeded=True):
     """green / amber / red / none for one backend from its recent API calls.
 
     With ``streak`` (the calls failed since the last success, :func:`failing_streak`), health
     is judged on those calls only: failures that a later success put behind us do not count.
-    Red: the newest call was refused for authentication, or RED_STREAK calls in a row failed.
+    Red: the newest call was refused for authentication, RED_STREAK calls in a row failed, or
+    no call has gone through at all (``ever_succeeded`` false: a connection that never worked).
     Amber: the newest call failed, conflicts or dead letters wait for staff, or stored bookings
     have waited too long to be applied (neither the background job nor the cron runs).
 
@@ -185,7 +186,7 @@ def backend_status(overall, threshold, newest_error=None, open_conflicts=0, dead
     if not calls:
         return "amber" if waiting else "none"
     if streak is not None:
-        if newest_error == AUTH_ERROR or streak >= RED_STREAK:
+        if newest_error == AUTH_ERROR or streak >= RED_STREAK or (streak and not ever_succeeded):
             return "red"
         return "amber" if streak or waiting else "green"
     rate = overall["success_rate"]

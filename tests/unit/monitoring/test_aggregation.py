@@ -202,3 +202,6 @@ def test_health_is_judged_on_the_calls_since_the_last_success():
     assert backend_status(bad_day, 20, "PhobsServerError", streak=3) == "red"
     assert backend_status(bad_day, 20, AUTH_ERROR, streak=1) == "red"
     assert backend_status(bad_day, 20, streak=0, open_conflicts=1) == "amber"
+    # A connection that never worked is failing, even after a single call.
+    first = {"calls": 1, "failed": 1, "ok": 0, "success_rate": 0.0}
+    assert backend_status(first, 20, "PhobsServerError", streak=1, ever_succeeded=False) == "red"
