@@ -5,15 +5,19 @@ there, and what Phobs did with each code; *Add room types* links types not yet s
 """
 from odoo import api, fields, models
 
+HOTEL_USER = "hotel.group_hotel_user"
+
 
 class PhobsBackend(models.Model):
     _inherit = "phobs.backend"
 
+    # Front-desk records: shown to those who may read the hotel's room types.
     phobs_room_type_ids = fields.One2many(
-        "hotel.room.type", "phobs_backend_id", string="Room types",
+        "hotel.room.type", "phobs_backend_id", string="Room types", groups=HOTEL_USER,
         help="The front-desk room types this property sells, with the code Phobs knows each by.")
     phobs_room_type_add_ids = fields.Many2many(
-        "hotel.room.type", string="Add room types", compute="_compute_phobs_room_type_add_ids",
+        "hotel.room.type", string="Add room types", groups=HOTEL_USER,
+        compute="_compute_phobs_room_type_add_ids",
         inverse="_inverse_phobs_room_type_add_ids",
         help="Front-desk room types to sell through this property; give each its Phobs code "
              "in the list.")
