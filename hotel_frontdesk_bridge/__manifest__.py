@@ -14,6 +14,7 @@
         "views/hotel_room_type_views.xml",
         "views/hotel_reservation_views.xml",
         "views/phobs_rate_plan_views.xml",
+        "views/phobs_backend_room_types_views.xml",
         "views/phobs_restriction_wizard_views.xml",
         "views/frontdesk_menus.xml",
     ],

@@ -25,6 +25,7 @@
         "views/phobs_rate_plan_views.xml",
         "views/phobs_restriction_views.xml",
         "views/phobs_restriction_wizard_views.xml",
+        "views/phobs_conflict_resolve_views.xml",
         "views/phobs_ari_audit_views.xml",
         "views/phobs_api_call_views.xml",
         "views/phobs_error_log_views.xml",

@@ -17,3 +17,6 @@ from . import phobs_restriction_wizard
 from . import phobs_backend_grid
 from . import channel_cancel_wizard
 from . import phobs_outbox
+from . import phobs_conflict_placement
+from . import phobs_backend_room_types
+from . import phobs_rate_price

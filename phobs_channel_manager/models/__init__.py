@@ -4,6 +4,8 @@ from . import phobs_plan_range_mixin
 from . import phobs_backend
 from . import phobs_backend_credentials
 from . import phobs_backend_dashboard
+from . import phobs_backend_defaults
+from . import phobs_backend_mapping
 from . import phobs_channel
 from . import phobs_message
 from . import phobs_reservation

@@ -12,11 +12,16 @@ class PhobsApiCall(models.Model):
     _order = "id desc"
     _rec_name = "operation"
 
-    backend_id = fields.Many2one("phobs.backend", required=True, ondelete="cascade", index=True)
+    backend_id = fields.Many2one("phobs.backend", string="Property connection", required=True,
+                                 ondelete="cascade", index=True)
     company_id = fields.Many2one(related="backend_id.company_id", store=True, readonly=True)
-    operation = fields.Char(required=True, index=True)
+    operation = fields.Char(string="Operation code", required=True, index=True)
+    operation_name = fields.Char(string="Operation", compute="_compute_reason", store=True,
+                                 help="The operation in words, for reports.")
+    reason = fields.Char(compute="_compute_reason", store=True,
+                         help="Why the call failed, in words (for the error reports).")
     path = fields.Char()
-    http_status = fields.Integer()
+    http_status = fields.Integer(string="Server answer (HTTP)")
     ota_codes = fields.Char(string="OTA Codes")
     ota_code = fields.Char(string="OTA Code", compute="_compute_ota_code", store=True, index=True,
                            help="The first OTA code of the reply, for reports by code.")
@@ -25,7 +30,7 @@ class PhobsApiCall(models.Model):
     operation_label = fields.Char(string="Operation name", compute="_compute_explanation")
     success = fields.Boolean(index=True)
     error = fields.Char()
-    duration_ms = fields.Float(string="Duration (ms)", group_operator="avg")
+    duration_ms = fields.Float(string="Response time (ms)", group_operator="avg")
     attempt = fields.Integer(default=1)
     bytes_sent = fields.Integer()
     bytes_received = fields.Integer()
@@ -35,6 +40,13 @@ class PhobsApiCall(models.Model):
     def _compute_ota_code(self):
         for call in self:
             call.ota_code = first_code(call.ota_codes) or False
+
+    @api.depends("operation", "ota_codes", "http_status", "error", "success")
+    def _compute_reason(self):
+        for call in self:
+            call.operation_name = OPERATION_LABELS.get(call.operation, call.operation)
+            call.reason = False if call.success else failure_reason(
+                call.ota_code, call.http_status, call.error)
 
     def _compute_explanation(self):
         for call in self:
@@ -59,3 +71,15 @@ class PhobsApiCall(models.Model):
             "bytes_received": exchange.bytes_received,
             "echo_token": exchange.echo_token,
         })
+
+
+def failure_reason(ota_code, http_status, error):
+    """A short reason to group failures by: the OTA code's title, else the first sentence of
+    the explanation, so a report reads "Invalid room type" rather than "402" or "Undefined"."""
+    title = code_title(ota_code)
+    if title:
+        return "%s (OTA %s)" % (title, ota_code)
+    words = explain(ota_code, http_status=http_status, error=error)
+    if words:
+        return words.split(". ")[0].rstrip(".")
+    return "Other error"

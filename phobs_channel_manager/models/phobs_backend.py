@@ -22,6 +22,7 @@ from odoo.tools import html_escape
 from ..phobs_api import ari
 from ..phobs_api.dates import last_night
 from ..phobs_api.errors import PhobsError
+from ..phobs_api.url_policy import production_url_problem
 from ..services import background
 from ..services.channel_manager import PhobsChannelManagerService
 from ..services.cron import run_per_backend
@@ -56,8 +57,11 @@ class PhobsBackend(models.Model):
         [("demo", "Demo (local sandbox)"), ("production", "Production")],
         required=True, default="demo", track_visibility="onchange")
     base_url = fields.Char(
-        string="Base URL", required=True, default="http://127.0.0.1:8099",
-        help="Root of the Phobs PMS interface for the chosen environment.")
+        string="Base URL", required=True,
+        default=lambda self: self._phobs_default_base_url(self.env.context.get(
+            "default_environment", "demo")),
+        help="Root of the Phobs PMS interface for the chosen environment: the local sandbox "
+             "for Demo, the address Phobs gave you for Production (https).")
     auth_mode = fields.Selection(
         [("oauth2", "OAuth2 client credentials"), ("wsse", "WS-Security username/password")],
         required=True, default="oauth2")
@@ -70,16 +74,18 @@ class PhobsBackend(models.Model):
         "res.currency", required=True,
         default=lambda self: self.env.user.company_id.currency_id)
     pull_interval_minutes = fields.Integer(
+        string="Check for new bookings every (minutes)",
         default=3, help="How often reservations are pulled (Phobs asks for every 2 to 5 minutes).")
-    last_pull_at = fields.Datetime(readonly=True, copy=False)
+    last_pull_at = fields.Datetime(string="Last checked for bookings", readonly=True, copy=False)
     horizon_days = fields.Integer(
-        default=365, help="How many days ahead availability, rates and restrictions are sent.")
+        string="Days ahead sent to Phobs", default=365, help="How many days ahead availability, rates and restrictions are sent.")
     retry_max_attempts = fields.Integer(
-        default=8, help="Attempts before a failed update goes to the dead letter.")
-    retry_base_seconds = fields.Integer(default=30)
-    retry_max_seconds = fields.Integer(default=3600)
+        string="Attempts before giving up", default=8, help="Attempts before a failed update goes to the dead letter.")
+    retry_base_seconds = fields.Integer(string="First retry after (seconds)", default=30)
+    retry_max_seconds = fields.Integer(string="Longest wait between retries (seconds)",
+                                       default=3600)
     auto_reassign = fields.Boolean(
-        default=True, help="Move already placed guests to another free room of the same type "
+        string="Move guests to make room", default=True, help="Move already placed guests to another free room of the same type "
                            "when that makes room for a new channel booking.")
     push_mode = fields.Selection(
         [("immediate", "Immediately after each change"),
@@ -91,6 +97,11 @@ class PhobsBackend(models.Model):
     last_connection_ok = fields.Boolean(readonly=True, copy=False)
     last_connection_message = fields.Char(readonly=True, copy=False)
     rate_plan_ids = fields.One2many("phobs.rate.plan", "backend_id", string="Rate Plans")
+    last_action_result = fields.Char(
+        string="Last result", readonly=True, copy=False,
+        help="What the last button did, in one line (shown as a banner on the form).")
+    last_action_failed = fields.Boolean(readonly=True, copy=False)
+    last_action_at = fields.Datetime(string="Last action at", readonly=True, copy=False)
     last_full_resync_at = fields.Datetime(
         string="Last full resync", readonly=True, copy=False,
         help="When every availability, rate and restriction of the horizon was last sent.")
@@ -134,18 +145,24 @@ class PhobsBackend(models.Model):
         self.ensure_one()
         ok, message = PhobsChannelManagerService(self.env, self).check_connection()
         self.sudo().write({"last_connection_ok": ok, "last_connection_message": message[:250]})
-        return self._phobs_notify(_("Connection OK") if ok else _("Connection failed"), message)
+        problems = self._phobs_mapping_problems()
+        return self._phobs_notify(_("Connection OK") if ok else _("Connection failed"),
+                                  " ".join([message] + problems), failed=not ok or bool(problems))
 
     def action_register_webhook(self):
         """Tells Phobs where to push reservations, with a secret generated here if needed."""
         self._phobs_check_manager()
         self.ensure_one()
+        problem = self.environment == "production" and production_url_problem(
+            self.webhook_url, _("The webhook URL"))
+        if problem:
+            return self._phobs_notify(_("Webhook not registered"), problem, failed=True)
         if not self.sudo().webhook_secret_encrypted:
             self.action_generate_webhook_secret()
         try:
             info = PhobsChannelManagerService(self.env, self).register_webhook(self.webhook_url)
         except PhobsError as err:
-            return self._phobs_notify(_("Webhook registration failed"), str(err))
+            return self._phobs_notify(_("Webhook registration failed"), str(err), failed=True)
         self.sudo().webhook_registered_at = fields.Datetime.now()
         return self._phobs_notify(_("Webhook registered"), info.url or self.webhook_url)
 
@@ -155,7 +172,7 @@ class PhobsBackend(models.Model):
         try:
             result = PhobsReservationSyncService(self.env, self).pull()
         except PhobsError as err:
-            return self._phobs_notify(_("Pull failed"), str(err))
+            return self._phobs_notify(_("Pull failed"), str(err), failed=True)
         return self._phobs_notify(_("Reservations pulled"), _(
             "%d received, %d new, %d already known, %d failed.") % (
             result.received, result.stored, result.duplicates, result.failed))
@@ -166,7 +183,7 @@ class PhobsBackend(models.Model):
         try:
             result = PhobsInventoryService(self.env, self).flush()
         except PhobsError as err:
-            return self._phobs_notify(_("Sending updates failed"), str(err))
+            return self._phobs_notify(_("Sending updates failed"), str(err), failed=True)
         return self._phobs_notify(_("Updates sent"), _(
             "%d day(s) changed, %d range(s) in %d request(s), %d failed.") % (
             result.days_changed, result.runs_sent, result.requests, result.failed_batches))
@@ -178,7 +195,7 @@ class PhobsBackend(models.Model):
         try:
             result = PhobsInventoryService(self.env, self).full_resync()
         except PhobsError as err:
-            return self._phobs_notify(_("Full resync failed"), str(err))
+            return self._phobs_notify(_("Full resync failed"), str(err), failed=True)
         return self._phobs_notify(_("Full resync"), _(
             "%d day(s) sent as %d range(s) in %d request(s), %d failed.") % (
             result.days_changed, result.runs_sent, result.requests, result.failed_batches))
@@ -190,15 +207,28 @@ class PhobsBackend(models.Model):
         audit.action_run()
         return audit._phobs_reopen()
 
-    def _phobs_notify(self, title, message):
-        """Posts the outcome on the backend's chatter and reloads the form. Escaped: the
-        message may quote what Phobs answered, which is not ours to render as HTML."""
-        self.message_post(body=html_escape("%s: %s" % (title, message)))
+    def _phobs_notify(self, title, message, failed=False):
+        """Shows the outcome in the form's banner and on the chatter, and reloads the form so
+        every figure the action changed is current. Escaped on the chatter: the message may
+        quote what Phobs answered, which is not ours to render as HTML (the banner is a plain
+        text field)."""
+        line = "%s: %s" % (title, message)
+        self.sudo().write({"last_action_result": line[:500], "last_action_failed": failed,
+                           "last_action_at": fields.Datetime.now()})
+        self.message_post(body=html_escape(line))
         return {"type": "ir.actions.client", "tag": "reload"}
 
     @api.model
     def _phobs_default_backend(self):
-        """The backend a form opens on: one of the user's current company, if it has one."""
+        """The backend a form opens on: the one the user came from (a backend form or the
+        dashboard card, in the context), else one of the user's current company."""
+        context = self.env.context
+        backend_id = context.get("phobs_backend_id") or (
+            context.get("active_id") if context.get("active_model") == self._name else None)
+        if backend_id:
+            backend = self.browse(backend_id).exists()
+            if backend:
+                return backend
         company_backend = self.search([("company_id", "=", self.env.user.company_id.id)], limit=1)
         return company_backend or self.search([], limit=1)
 
@@ -314,6 +344,18 @@ class PhobsBackend(models.Model):
         """The :class:`phobs_api.records.Reservation` to upload for an outbox row, or None."""
         raise NotImplementedError(
             "No PMS bridge exports front-desk reservations: install hotel_frontdesk_bridge.")
+
+    def _phobs_room_options(self, conflict):
+        """Rooms that can take an overbooked guest: ``[{"key", "name", "kind"}]`` with kind
+        ``upgrade`` (a free room of another type), ``same`` (a free room of the booked type)
+        or ``move`` (a room another not-yet-arrived guest can leave)."""
+        return []
+
+    def _phobs_place_in_room(self, conflict, key):
+        """Places the conflict's guest as the option ``key`` says and confirms the front-desk
+        booking; returns what was done, in words."""
+        raise NotImplementedError(
+            "No PMS bridge places guests: install hotel_frontdesk_bridge.")
 
     def _phobs_new_pms_ref(self):
         """The front-desk reference the next new channel booking will carry, drawn when Phobs

@@ -10,6 +10,7 @@ import logging
 
 from odoo import _, api, fields, models
 
+from ..services.dashboard_headline import headline_reason
 from ..services.monitoring import PhobsMonitoringService
 from ..services.monitoring_figures import STATUSES
 from .phobs_backend import MANAGER
@@ -58,6 +59,7 @@ class PhobsBackendDashboard(models.Model):
                 backend.dashboard_graph = json.dumps([])
                 continue
             figures = PhobsMonitoringService(self.env, backend).dashboard()
+            figures["status_reason"] = headline_reason(figures)
             backend.health_status = figures["status"]
             backend.dashboard_json = json.dumps(figures)
             backend.dashboard_graph = json.dumps([{
@@ -115,7 +117,9 @@ class PhobsBackendDashboard(models.Model):
         """Nightly: API calls and processed messages older than each backend's retention."""
         for backend in self.sudo().with_context(active_test=False).search([]):
             calls, messages = PhobsMonitoringService(self.env, backend).purge()
-            if calls or messages:
-                _logger.info("Phobs backend %s: purged %d API call(s) and %d message(s) older "
-                             "than %d days", backend.id, calls, messages,
+            outbox = self.env["phobs.outbox"]._purge_settled(backend)
+            if calls or messages or outbox:
+                _logger.info("Phobs backend %s: purged %d API call(s), %d message(s) and %d "
+                             "sent update(s) older than %d days", backend.id, calls, messages,
+                             outbox,
                              backend.log_retention_days)

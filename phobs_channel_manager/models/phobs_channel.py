@@ -3,6 +3,8 @@ from odoo import api, fields, models
 from ..phobs_api import ari
 from ..services.monitoring import PhobsMonitoringService
 from ..services.monitoring_figures import STATUSES, format_rate
+from ..services.money import money_converter
+
 #: What the channel's plans send that a change of each setting may move.
 _SYNCED_KINDS = {
     "rate_markup_percent": (ari.RATES,),
@@ -73,7 +75,12 @@ class PhobsChannel(models.Model):
 
     def _compute_traffic(self):
         figures = PhobsMonitoringService.channel_figures(self.env, [c.id for c in self if c.id])
-        currency = self.env.user.company_id.currency_id
+        # The figures come in the company's currency; staff read them in the property's
+        # (the backend's), the currency the dashboard shows.
+        company = self.env.user.company_id
+        currency = (self.env["phobs.backend"].sudo()._phobs_default_backend().currency_id
+                    or company.currency_id)
+        convert = money_converter(self.env, currency, company)
         for channel in self:
             data = figures.get(channel.id) or {"status": "none", "health": None,
                                                "open_conflicts": 0, "reservations": {}}
@@ -86,8 +93,10 @@ class PhobsChannel(models.Model):
             channel.reservations_today = bookings.get("today", 0)
             channel.reservations_week = bookings.get("week", 0)
             channel.currency_id = currency
-            channel.revenue_today = bookings.get("revenue_today", 0.0)
-            channel.revenue_week = bookings.get("revenue_week", 0.0)
+            channel.revenue_today = convert(bookings.get("revenue_today", 0.0),
+                                            company.currency_id.id)
+            channel.revenue_week = convert(bookings.get("revenue_week", 0.0),
+                                           company.currency_id.id)
             channel.status_message = self._status_message(data)
 
     @staticmethod

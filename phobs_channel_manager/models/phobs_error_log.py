@@ -1,7 +1,8 @@
 from odoo import _, api, fields, models, tools
 
-from ..phobs_api.ota_codes import code_title, explain
+from ..phobs_api.ota_codes import ERROR_CLASSES, OTA_ERROR_CODES, code_title, explain
 from ..services.monitoring_figures import OPERATION_LABELS
+from .phobs_backend import MANAGER
 
 SOURCES = [("call", "API call"), ("message", "Reservation message"), ("outbox", "Dead letter")]
 
@@ -27,7 +28,8 @@ class PhobsErrorLog(models.Model):
     operation = fields.Char(readonly=True)
     http_status = fields.Integer(string="HTTP Status", readonly=True)
     ota_code = fields.Char(string="OTA Code", readonly=True)
-    error = fields.Text(readonly=True)
+    reason = fields.Char(readonly=True, help="Why it failed, in words, for grouping.")
+    error = fields.Text(string="Technical error", readonly=True, groups=MANAGER)
     res_model = fields.Char(string="Affected model", readonly=True)
     res_id = fields.Integer(string="Affected record id", readonly=True)
     ota_code_title = fields.Char(string="Code meaning", compute="_compute_explanation")
@@ -42,8 +44,22 @@ class PhobsErrorLog(models.Model):
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
         # Ids: three per source row (3n, 3n+1, 3n+2), so they stay unique and stable.
-        self.env.cr.execute("""
+        cr = self.env.cr
+        # The reason in words, for reports grouped by it: the OTA code's title, else the
+        # client error class in words, else the error's own text without its class name.
+        codes = b",".join(cr.mogrify("(%s, %s)", (code, "%s (OTA %s)" % (title, code)))
+                          for code, (title, _words) in OTA_ERROR_CODES.items()).decode()
+        classes = b",".join(cr.mogrify("(%s, %s)", (name, words.split(". ")[0].rstrip(".")))
+                            for name, words in ERROR_CLASSES.items()).decode()
+        cr.execute("""
             CREATE OR REPLACE VIEW phobs_error_log AS (
+              SELECT u.*, COALESCE(
+                         codes.title, classes.words,
+                         'OTA ' || u.ota_code,
+                         left(NULLIF(regexp_replace(COALESCE(u.error, ''),
+                                                    '^[A-Za-z_.]+: ', ''), ''), 80),
+                         'Other error')::varchar AS reason
+                FROM (
                 SELECT c.id * 3 AS id, c.create_date AS date, c.backend_id, b.company_id,
                        'call'::varchar AS source, c.operation, c.http_status,
                        NULLIF(split_part(COALESCE(c.ota_codes, ''), ',', 1), '') AS ota_code,
@@ -74,8 +90,12 @@ class PhobsErrorLog(models.Model):
                             ELSE o.id END
                   FROM phobs_outbox o JOIN phobs_backend b ON b.id = o.backend_id
                  WHERE o.state = 'dead'
+                ) u
+                LEFT JOIN (VALUES %s) AS codes(code, title) ON codes.code = u.ota_code
+                LEFT JOIN (VALUES %s) AS classes(name, words)
+                       ON classes.name = split_part(COALESCE(u.error, ''), ':', 1)
             )
-        """)
+        """ % (codes, classes))
 
     @api.model
     def _selection_record_ref(self):
@@ -86,7 +106,7 @@ class PhobsErrorLog(models.Model):
             row.ota_code_title = code_title(row.ota_code) or False
             row.operation_label = OPERATION_LABELS.get(row.operation, row.operation)
             row.explanation = explain(row.ota_code, http_status=row.http_status,
-                                      error=row.error) or _("See the error text.")
+                                      error=row.sudo().error) or _("See the error text.")
 
     def _affected(self):
         """The affected record if it still exists and the user may read it, else the backend."""
@@ -107,8 +127,7 @@ class PhobsErrorLog(models.Model):
         for row in self:
             record = row._affected()
             row.record_ref = "%s,%d" % (record._name, record.id) if record else False
-            row.record_name = ("%s: %s" % (record._description, record.display_name)
-                               if record else False)
+            row.record_name = record.display_name if record else False
 
     def action_open_record(self):
         self.ensure_one()

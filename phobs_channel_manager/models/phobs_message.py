@@ -1,8 +1,14 @@
 from odoo import _, fields, models
 from odoo.exceptions import AccessError
 
+from ..phobs_api.ota_codes import explain
 from ..services import background
+from ..services.reservation_apply import ReservationApplier
 from .phobs_backend import MANAGER
+
+
+#: Messages "Apply again" applies in the request itself; more go to the background.
+INLINE_RETRY_LIMIT = 20
 
 
 class PhobsMessage(models.Model):
@@ -16,6 +22,7 @@ class PhobsMessage(models.Model):
     _name = "phobs.message"
     _description = "Phobs Message"
     _order = "id desc"
+    _rec_name = "subject"
 
     backend_id = fields.Many2one("phobs.backend", required=True, ondelete="cascade", index=True)
     company_id = fields.Many2one(related="backend_id.company_id", store=True, readonly=True)
@@ -31,29 +38,64 @@ class PhobsMessage(models.Model):
     reservation_external_id = fields.Char(string="Phobs Reservation ID", index=True)
     phobs_reservation_id = fields.Many2one("phobs.reservation", ondelete="set null", index=True)
     status = fields.Char(string="Reservation Status")
-    version_at = fields.Datetime(string="Version")
-    body = fields.Text(help="The message as exchanged, with payment card data masked.")
+    version_at = fields.Datetime(string="Changed at Phobs on")
+    body = fields.Text(string="Message as exchanged (XML)", groups=MANAGER,
+                       help="The message as exchanged, with payment card data masked.")
     state = fields.Selection(
         [("received", "Received"), ("processed", "Processed"), ("ignored", "Ignored (older)"),
          ("failed", "Failed"), ("sent", "Sent"), ("done", "Accepted by Phobs")],
         required=True, default="received", index=True)
-    error = fields.Text()
+    error = fields.Text(string="Technical error")
     pms_ref = fields.Char(string="Front-desk Reference")
     acknowledged_at = fields.Datetime(readonly=True)
+
+    subject = fields.Char(string="Booking", compute="_compute_subject",
+                          help="The booking this message is about, as the front desk names it.")
+    explanation = fields.Char(string="What went wrong", compute="_compute_explanation")
 
     _sql_constraints = [
         ("message_unique", "unique(backend_id, direction, message_id)",
          "A Phobs message is stored once per backend and direction."),
     ]
 
+    def _compute_subject(self):
+        statuses = {"Book": _("new"), "Commit": _("new"), "Modify": _("change"),
+                    "Cancel": _("cancellation")}
+        for message in self:
+            booking = message.phobs_reservation_id.display_ref or " ".join(
+                part for part in (message.channel_id.name, message.reservation_external_id)
+                if part) or message.message_id or _("Message %s") % message.id
+            status = statuses.get(message.status)
+            message.subject = "%s (%s)" % (booking, status) if status else booking
+
+    def _compute_explanation(self):
+        for message in self:
+            error = message.sudo().error
+            if message.state != "failed" or not error:
+                message.explanation = False
+                continue
+            # Without a known code, the error's own words, minus the exception class name.
+            prefix, _sep, words = error.partition(": ")
+            plain = words if words and prefix.replace(".", "").isidentifier() else error
+            message.explanation = explain(error=error) or plain
+
     def action_retry(self):
         """Applies failed inbound reservations again, once staff fixed the cause (a room type
-        mapped, say). They become ``received`` and are applied right after the commit."""
+        mapped, say). A few (what a person selects) are applied in this request, so the form
+        shows the outcome when it reloads; a large selection is applied in the background
+        right after the commit."""
         if not self.env.user.has_group(MANAGER):
             raise AccessError(_("Only Channel Manager managers can apply messages again."))
         retried = self.sudo().filtered(
             lambda m: m.direction == "in" and m.state == "failed" and m.body)
         retried.write({"state": "received", "error": False})
-        background.run_after_commit(self.env.cr, retried.mapped("backend_id").ids,
-                                    background.APPLY)
-        return True
+        inline = retried if len(retried) <= INLINE_RETRY_LIMIT else retried.browse()
+        for backend in inline.mapped("backend_id"):
+            applier = ReservationApplier(self.sudo().env, backend)
+            for message in inline.filtered(lambda m, b=backend: m.backend_id == b):
+                applier.apply_message(message)
+        later = retried - inline
+        if later:
+            background.run_after_commit(self.env.cr, later.mapped("backend_id").ids,
+                                        background.APPLY)
+        return {"type": "ir.actions.client", "tag": "reload"}

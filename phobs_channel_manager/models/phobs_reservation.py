@@ -20,14 +20,16 @@ class PhobsReservation(models.Model):
     _order = "version_at desc, id desc"
     _rec_name = "display_ref"
 
-    backend_id = fields.Many2one("phobs.backend", required=True, ondelete="restrict", index=True)
+    backend_id = fields.Many2one("phobs.backend", string="Property", required=True,
+                                 ondelete="restrict", index=True)
     company_id = fields.Many2one(related="backend_id.company_id", store=True, readonly=True)
     external_id = fields.Char(string="Phobs Reservation ID", required=True, index=True)
     display_ref = fields.Char(compute="_compute_display_ref", store=True)
     channel_id = fields.Many2one("phobs.channel", index=True)
     channel_booking_id = fields.Char(string="Channel Booking ID", index=True)
     status = fields.Selection(STATUSES, required=True, track_visibility="onchange")
-    version_at = fields.Datetime(string="Version", help="Last modification time at Phobs.")
+    version_at = fields.Datetime(string="Last changed at Phobs",
+                                 help="When the channel last changed this booking.")
     booked_at = fields.Datetime()
     sync_date = fields.Datetime(readonly=True)
     arrival = fields.Date(index=True)
@@ -66,17 +68,23 @@ class PhobsReservation(models.Model):
          ("cancelled", "Cancelled"), ("orphan", "Unknown reservation"), ("error", "Error")],
         required=True, default="pending", index=True, track_visibility="onchange")
     sync_error = fields.Text()
-    pms_ref = fields.Char(string="Front-desk Reference")
+    pms_ref = fields.Char(string="Front-desk booking number")
 
     _sql_constraints = [
         ("external_unique", "unique(backend_id, external_id)",
          "A Phobs reservation is bound once per backend."),
     ]
 
-    @api.depends("external_id", "channel_booking_id", "guest_name")
+    @api.depends("external_id", "channel_id.name", "channel_booking_id", "guest_name")
     def _compute_display_ref(self):
+        """How the front desk names a channel booking: the OTA and its own number, as the
+        guest quotes it ("Booking.com 0303475167 - Ana Horvat"); Phobs' id when no OTA
+        number came."""
         for reservation in self:
-            parts = [reservation.external_id, reservation.guest_name]
+            booking = " ".join(part for part in (
+                reservation.channel_id.name,
+                reservation.channel_booking_id or reservation.external_id) if part)
+            parts = [booking, reservation.guest_name]
             reservation.display_ref = " - ".join(part for part in parts if part)
 
     def _stay_ranges(self):

@@ -23,8 +23,12 @@ class PhobsRestriction(models.Model):
     _description = "Phobs Restriction"
     _order = "rate_plan_id, room_type_code, date_from"
 
-    min_los = fields.Integer(string="Min. stay", default=1, help="Nights; 1: no minimum.")
-    max_los = fields.Integer(string="Max. stay", default=0, help="Nights; 0: no maximum.")
+    min_los = fields.Integer(string="Minimum stay (nights)", default=1,
+                             help="Nights; 1: no minimum.")
+    max_los = fields.Integer(string="Maximum stay (nights)", default=0,
+                             help="Nights; leave 0 for no maximum.")
+    min_stay_label = fields.Char(string="Min. stay", compute="_compute_stay_labels")
+    max_stay_label = fields.Char(string="Max. stay", compute="_compute_stay_labels")
     closed_to_arrival = fields.Boolean()
     closed_to_departure = fields.Boolean()
     stop_sell = fields.Boolean(help="Not sold at all on these days.")
@@ -41,6 +45,15 @@ class PhobsRestriction(models.Model):
     def _compute_summary(self):
         for restriction in self:
             restriction.summary = restriction._phobs_value().describe()
+
+    @api.depends("min_los", "max_los")
+    def _compute_stay_labels(self):
+        """Lists read "no minimum"/"no maximum" rather than a 1 or 0 that looks like a limit."""
+        for restriction in self:
+            restriction.min_stay_label = (_("%d nights") % restriction.min_los
+                                          if restriction.min_los > 1 else _("no minimum"))
+            restriction.max_stay_label = (_("%d nights") % restriction.max_los
+                                          if restriction.max_los else _("no maximum"))
 
     @api.constrains("room_type_code", "rate_plan_id")
     def _check_room_type_code(self):

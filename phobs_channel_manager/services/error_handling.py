@@ -87,7 +87,23 @@ class PhobsErrorHandlingService(BackendService):
     def _check_alerts(self, env, backend):
         due = alerts_due(newest_calls(env.cr, backend.id, backend.error_rate_window),
                          backend.error_rate_threshold, backend.error_rate_window)
+        self._clear_alerts(env, backend, set(ALERT_SUMMARIES) - {kind for kind, _d in due})
         return [kind for kind, detail in due if self._raise_alert(env, backend, kind, detail)]
+
+    @staticmethod
+    def _clear_alerts(env, backend, kinds):
+        """Closes the open alerts whose cause has cleared (the credentials work again, the
+        error rate fell back under the threshold), so nobody chases a solved problem."""
+        summaries = [ALERT_SUMMARIES[kind] for kind in kinds]
+        activities = env["mail.activity"].search([
+            ("res_model", "=", "phobs.backend"), ("res_id", "=", backend.id),
+            ("summary", "in", summaries)])
+        for summary in set(activities.mapped("summary")):
+            activities.filtered(lambda a, s=summary: a.summary == s).action_feedback(
+                feedback="Cleared: the calls to Phobs go through again.")
+            backend.message_post(body="%s: cleared, the calls to Phobs go through again."
+                                 % summary, subtype="mail.mt_note", message_type="comment")
+            _logger.info("%s cleared for Phobs backend %s", summary, backend.id)
 
     @staticmethod
     def _raise_alert(env, backend, kind, detail):

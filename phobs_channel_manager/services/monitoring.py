@@ -21,6 +21,7 @@ from .monitoring_figures import (
     ago,
     backend_status,
     channel_status,
+    failing_streak,
     format_ms,
     format_rate,
     summarize_calls,
@@ -36,6 +37,8 @@ CALL_WINDOW_HOURS = 24
 #: A stored booking is applied within seconds (background) or a minute (cron); one still
 #: waiting after this long means neither runs.
 STALLED_AFTER_MINUTES = 5
+#: How far back the failures since the last success are counted (a red streak needs 3).
+STREAK_LOOKBACK = 50
 
 
 class PhobsMonitoringService(BackendService):
@@ -131,13 +134,15 @@ class PhobsMonitoringService(BackendService):
              for channel, at, amount, status in self.reservation_rows(
                  now - timedelta(days=TRAFFIC_WINDOW_DAYS + 1))], today)
         counts = self.counts()
-        newest = newest_calls(self.env.cr, self.backend.id, 1)
+        newest = newest_calls(self.env.cr, self.backend.id, STREAK_LOOKBACK)
+        streak = failing_streak(newest)
         status = backend_status(
             overall, backend.error_rate_threshold,
             newest_error=newest[0][1] if newest and not newest[0][0] else None,
             open_conflicts=counts.get("open_conflicts", 0),
             dead_letters=counts.get("dead_letters", 0),
-            stalled_messages=counts.get("stalled_messages", 0))
+            stalled_messages=counts.get("stalled_messages", 0), streak=streak,
+            ever_succeeded=streak < len(newest))
         currency = backend.currency_id
 
         def money(amount):
@@ -164,6 +169,7 @@ class PhobsMonitoringService(BackendService):
             "status_label": STATUS_LABELS[status],
             "calls": overall["calls"],
             "failed_calls": overall["failed"],
+            "failing_streak": streak,
             "success_rate": format_rate(overall["success_rate"]),
             "median_ms": format_ms(overall["median_ms"]),
             "p95_ms": format_ms(overall["p95_ms"]),

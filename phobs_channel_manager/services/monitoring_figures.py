@@ -31,6 +31,10 @@ STATUSES = [("green", "Healthy"), ("amber", "Degraded"), ("red", "Failing"),
 STATUS_LABELS = dict(STATUSES)
 
 
+#: Calls failing in a row (since the last success) that make a backend red.
+RED_STREAK = 3
+
+
 def success_rate(ok, total):
     """Percent of ``ok`` in ``total`` rounded to 0.1, or None when there was nothing."""
     if not total:
@@ -151,19 +155,40 @@ def channel_status(health, open_conflicts=0):
     return "green"
 
 
+def failing_streak(recent):
+    """How many of the newest calls failed since the last one that went through.
+
+    ``recent``: ``(success, error)`` newest first."""
+    streak = 0
+    for success, _error in recent:
+        if success:
+            break
+        streak += 1
+    return streak
+
+
 def backend_status(overall, threshold, newest_error=None, open_conflicts=0, dead_letters=0,
-                   stalled_messages=0):
+                   stalled_messages=0, streak=None, ever_succeeded=True):
     """green / amber / red / none for one backend from its recent API calls.
 
-    Red: the newest call was refused for authentication, or the error rate passed the
-    backend's threshold, or the success rate fell below RED_BELOW %. Amber: some calls failed
-    (but fewer than the threshold), conflicts or dead letters wait for staff, or stored
-    bookings have waited too long to be applied (neither the background job nor the cron runs).
+    With ``streak`` (the calls failed since the last success, :func:`failing_streak`), health
+    is judged on those calls only: failures that a later success put behind us do not count.
+    Red: the newest call was refused for authentication, RED_STREAK calls in a row failed, or
+    no call has gone through at all (``ever_succeeded`` false: a connection that never worked).
+    Amber: the newest call failed, conflicts or dead letters wait for staff, or stored bookings
+    have waited too long to be applied (neither the background job nor the cron runs).
+
+    Without ``streak``, the 24-hour rates decide: red when the error rate passed the backend's
+    threshold or the success rate fell below RED_BELOW %, amber when some calls failed.
     """
     waiting = open_conflicts or dead_letters or stalled_messages
     calls = (overall or {}).get("calls", 0)
     if not calls:
         return "amber" if waiting else "none"
+    if streak is not None:
+        if newest_error == AUTH_ERROR or streak >= RED_STREAK or (streak and not ever_succeeded):
+            return "red"
+        return "amber" if streak or waiting else "green"
     rate = overall["success_rate"]
     error_rate = 100.0 - rate
     if newest_error == AUTH_ERROR or error_rate > threshold or rate < RED_BELOW:

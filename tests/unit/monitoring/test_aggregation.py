@@ -187,3 +187,21 @@ def test_formatting():
     assert format_ms(None) == "-" and format_ms(123.6) == "124 ms"
     assert format_rate(None) == "-" and format_rate(100.0) == "100 %"
     assert format_rate(85.7) == "85.7 %"
+
+
+def test_health_is_judged_on_the_calls_since_the_last_success():
+    from phobs_channel_manager.services.monitoring_figures import failing_streak
+    ok, server, auth = (True, None), (False, "PhobsServerError"), (False, AUTH_ERROR)
+    assert failing_streak([ok, server, server]) == 0
+    assert failing_streak([server, server, ok, server]) == 2
+    assert failing_streak([]) == 0
+    # 30 % of the day's calls failed, but the newest went through: healthy again.
+    bad_day = {"calls": 10, "failed": 3, "ok": 7, "success_rate": 70.0}
+    assert backend_status(bad_day, 20, streak=0) == "green"
+    assert backend_status(bad_day, 20, "PhobsServerError", streak=1) == "amber"
+    assert backend_status(bad_day, 20, "PhobsServerError", streak=3) == "red"
+    assert backend_status(bad_day, 20, AUTH_ERROR, streak=1) == "red"
+    assert backend_status(bad_day, 20, streak=0, open_conflicts=1) == "amber"
+    # A connection that never worked is failing, even after a single call.
+    first = {"calls": 1, "failed": 1, "ok": 0, "success_rate": 0.0}
+    assert backend_status(first, 20, "PhobsServerError", streak=1, ever_succeeded=False) == "red"
