@@ -78,12 +78,13 @@ class PhobsReservation(models.Model):
     @api.depends("external_id", "channel_id.name", "channel_booking_id", "guest_name")
     def _compute_display_ref(self):
         """How the front desk names a channel booking: the OTA and its own number, as the
-        guest quotes it ("Booking.com 0303475167 - Ana Horvat"); Phobs' id when no OTA
-        number came."""
+        guest quotes it ("Booking.com 0303475167 - Ana Horvat"); Phobs' id when the channel or
+        its number is unknown."""
         for reservation in self:
-            booking = " ".join(part for part in (
-                reservation.channel_id.name,
-                reservation.channel_booking_id or reservation.external_id) if part)
+            channel = reservation.channel_id.name
+            booking = ("%s %s" % (channel, reservation.channel_booking_id or
+                                  reservation.external_id) if channel
+                       else reservation.external_id)
             parts = [booking, reservation.guest_name]
             reservation.display_ref = " - ".join(part for part in parts if part)
 

@@ -122,8 +122,9 @@ class TestMenusAndLabels(StaffCase):
         return sorted(Menu.search([("parent_id", "=", root.id)]).mapped("name"))
 
     def test_a_receptionist_sees_the_work_and_a_manager_the_technical_screens(self):
+        # Their work and the reports (Booking Analysis), nothing technical.
         self.assertEqual(self.menu_names(self.receptionist),
-                         ["Channel Reservations", "Conflicts", "Dashboard"])
+                         ["Booking Analysis", "Channel Reservations", "Conflicts", "Dashboard"])
         manager_menus = self.menu_names(self.manager)
         for technical in ("API Calls", "Response Times", "Errors by Code and Day",
                           "Outbox and Dead Letters", "Drift Audit", "Phobs Backends"):
