@@ -191,7 +191,7 @@ def test_receptionist_sees_the_dashboard_but_no_credentials(
     section = sidebar.locator("li:has(> a.oe_menu_toggler:has-text('Channel Manager'))").first
     entries = sorted(name.strip() for name in
                      section.locator("a.oe_menu_leaf").all_inner_texts())
-    allowed = {"Dashboard", "Channel Reservations", "Conflicts"}
+    allowed = {"Dashboard", "Channel Reservations", "Conflicts", "Booking Analysis"}
     assert {"Dashboard", "Channel Reservations", "Conflicts"} <= set(entries)
     assert all(name in allowed or "Report" in name for name in entries), entries
     for technical in ("API Calls", "Response Times", "Outbox", "Drift Audit", "Backends",

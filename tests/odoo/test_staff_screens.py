@@ -123,7 +123,7 @@ class TestMenusAndLabels(StaffCase):
 
     def test_a_receptionist_sees_the_work_and_a_manager_the_technical_screens(self):
         self.assertEqual(self.menu_names(self.receptionist),
-                         ["Channel Reservations", "Conflicts", "Dashboard"])
+                         ["Booking Analysis", "Channel Reservations", "Conflicts", "Dashboard"])
         manager_menus = self.menu_names(self.manager)
         for technical in ("API Calls", "Response Times", "Errors by Code and Day",
                           "Outbox and Dead Letters", "Drift Audit", "Phobs Backends"):
