@@ -47,7 +47,7 @@ class PhobsBackendExport(models.Model):
             created_at=now,
             modified_at=now,
             hotel_code=self.hotel_code,
-            channel_code=binding.channel_id.code if binding else None,
+            channel_code=(binding.channel_code or binding.channel_id.code) if binding else None,
             channel_booking_id=binding.channel_booking_id if binding else None,
             pms_id=reservation.reservation_no,
             room_stays=tuple(stays),

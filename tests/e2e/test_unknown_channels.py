@@ -67,7 +67,8 @@ def test_manager_creates_a_channel_from_an_unknown_code(
     open_sidebar_menu(page, "Channel Manager", "Unknown Channels")
     page.locator(".o_group_header", has_text=code).first.click()
     wait_idle(page)
-    row = page.locator(".o_data_row", has_text=external_id).first
+    row = page.locator(".o_data_row", has_text=code).first
+    assert external_id in row.inner_text()
     assert "Shiny OTA alert(1)" in row.inner_text()
     assert page.locator("script:has-text('alert(1)')").count() == 0
     screenshot("01-unknown-channels")
