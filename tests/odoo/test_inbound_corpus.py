@@ -13,6 +13,8 @@ from odoo.exceptions import AccessError
 from odoo.addons.phobs_channel_manager.phobs_api.messages.read import parse_res_retrieve_rs
 from odoo.addons.phobs_channel_manager.phobs_api.webhook import sign
 
+from odoo.addons.hotel_frontdesk_bridge.stay_calendar import stay_dates
+
 from harness.inbound_corpus import EXPECTED, raw, shift_date, shift_text, shifted
 from phobs_case import PhobsCase
 
@@ -46,7 +48,9 @@ STAY_FIELDS = ("room_type_code", "units", "adults", "children", "child_ages", "g
 
 
 class TestInboundCorpus(PhobsCase):
-    room_types = {"SGL": 3, "DBL": 4}
+    # Every fixture books the same January nights and stays in the front desk: enough rooms that
+    # none of them becomes an overbooking.
+    room_types = {"SGL": 40, "DBL": 40}
 
     def setUp(self):
         super().setUp()
@@ -104,7 +108,43 @@ class TestInboundCorpus(PhobsCase):
         if row["stays"]:
             self.assertEqual(cents, round(binding.amount_total * 100),
                              "%s: nights x rooms must total the OTA total" % name)
+        self.assertFrontDesk(name, binding)
         return binding
+
+    def assertFrontDesk(self, name, binding):
+        """What the front desk holds for the booking: one reservation per stay period holding
+        the stay's rooms for its own nights, and a folio totalling the OTA total to the cent, in
+        the booking's currency (a cancelled booking keeps only its penalty, if any)."""
+        reservations = binding.hotel_reservation_ids
+        folio = self.env["hotel.folio"].search([("phobs_reservation_id", "=", binding.id)])
+        if binding.status == "Cancel":
+            self.assertFalse(reservations.filtered(lambda r: r.state != "cancel"),
+                             "%s: a cancelled booking holds no room" % name)
+            if folio:  # a cancel of a booking never seen has no folio to charge
+                charged = sum(folio.filtered(lambda f: f.state != "cancel")
+                              .mapped("amount_total"))
+                self.assertAlmostEqual(charged, binding.penalty_amount, 2, "%s: penalty" % name)
+            return
+        self.assertEqual(binding.sync_state, "applied", "%s: %s" % (name, binding.sync_error))
+        periods = {}
+        for stay in binding.stay_ids:
+            key = (str(stay.arrival), str(stay.departure))
+            periods[key] = periods.get(key, 0) + stay.units
+        self.assertEqual(len(reservations), len(periods), "%s: reservations per period" % name)
+        tz = self.backend._phobs_tz()
+        for reservation in reservations:
+            self.assertEqual(reservation.state, "confirm", name)
+            arrival, departure = stay_dates(reservation.checkin, reservation.checkout, tz)
+            period = (str(arrival), str(departure))
+            self.assertIn(period, periods, "%s: a reservation outside every stay" % name)
+            held = self.env["hotel.room.reservation.line"].search(
+                [("reservation_id", "=", reservation.id)])
+            self.assertEqual(len(held.mapped("room_id")), periods.pop(period),
+                             "%s: rooms for %s-%s" % ((name,) + period))
+        self.assertEqual(len(folio), 1, "%s: one folio" % name)
+        self.assertEqual(folio.currency_id, binding.currency_id, "%s: folio currency" % name)
+        self.assertAlmostEqual(folio.amount_total, binding.amount_total, 2,
+                               "%s: folio total = OTA total" % name)
 
     # -- the corpus -----------------------------------------------------------------------
 
