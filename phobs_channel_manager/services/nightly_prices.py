@@ -11,8 +11,9 @@ total to the minor unit.
 - Within a stay, each night of one room costs what its rate says (a per-night price as is; a
   span or a block of nights split evenly, the remainder on its last night). When the stay total
   differs from its rates (a fee or discount given only in a total), the nights are scaled in
-  proportion; nights no rate prices share what is left evenly; any remainder is on the last night. A stay total that does not divide by its rooms
-  (two rooms for 201.01) becomes two groups of rooms one minor unit apart, so nothing is lost.
+  proportion; nights no rate prices share what is left evenly; any remainder is on the last
+  night. A stay total that does not divide by its rooms (two rooms for 201.01) becomes two
+  groups of rooms one minor unit apart, so nothing is lost.
 """
 from __future__ import annotations
 
