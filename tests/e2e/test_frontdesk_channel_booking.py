@@ -37,6 +37,9 @@ def _channel_booking(sandbox, rpc):
                                               "room_categ_id": type_id, "capacity": 4,
                                               "list_price": 120})
     arrival = date.today() + timedelta(days=12)
+    # Creating the room types and rooms sends availability in the background, first 0 (a type
+    # without rooms), then the rooms' count: the OTA sells once Phobs holds the front desk's.
+    _wait_sandbox_holds(sandbox, rpc, hotel["code"], backend_id, "DBL" + suffix, arrival, 2)
     booking = sandbox.book(
         hotel["code"], channel="BDC", card=True,
         comments=["Late arrival around 23:00", "Baby cot please"],
@@ -49,6 +52,18 @@ def _channel_booking(sandbox, rpc):
                            fields=["id", "reservation_no"])
     assert len(reservation) == 1, reservation
     return hotel, booking, reservation[0]
+
+
+def _wait_sandbox_holds(sandbox, rpc, hotel_code, backend_id, room_type, arrival, rooms):
+    deadline = time.monotonic() + 60
+    while True:
+        nights = sandbox.availability(hotel_code, room_type, arrival, arrival + timedelta(days=1))
+        pending = rpc.call("phobs.outbox", "search_count", [("backend_id", "=", backend_id),
+                                                            ("state", "=", "pending")])
+        if not pending and set(nights.values()) == {rooms}:
+            return
+        assert time.monotonic() < deadline, (nights, pending)
+        time.sleep(0.3)
 
 
 def _open_reservation(page, number):
