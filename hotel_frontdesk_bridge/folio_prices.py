@@ -1,6 +1,7 @@
 """What each room of a channel booking costs each night, to the cent. Framework-free.
 
-The folio must repeat the OTA total exactly, so prices are worked out in whole cents:
+The folio must repeat the OTA total exactly, so prices are worked out in whole minor units of the
+booking's currency (cents, or yen where there are none: ``minor_units``):
 - nightly prices as sold, when the booking carries them (price of one room for one night);
 - otherwise a stay's amount (all its rooms, all its nights) split evenly over its room-nights,
   the rounding remainder on the last night of the last room;
@@ -10,8 +11,6 @@ A run of consecutive nights at the same price becomes one line (``nights`` x ``p
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-
-CENT = Decimal("0.01")
 
 
 @dataclass
@@ -41,38 +40,35 @@ class PriceRun:
         return (self.departure - self.first).days
 
 
-def _cents(amount):
-    return int((Decimal(str(amount)) / CENT).to_integral_value(ROUND_HALF_UP))
-
-
-def _split(total, count):
-    """``count`` cent amounts summing to ``total``, the remainder on the last."""
-    cents = _cents(total)
-    base = cents // count if count else 0
+def _split(total, count, unit):
+    """``count`` amounts of whole ``unit``s summing to ``total``, the remainder on the last."""
+    minor = int((Decimal(str(total)) / unit).to_integral_value(ROUND_HALF_UP))
+    base = minor // count if count else 0
     shares = [base] * count
     if count:
-        shares[-1] += cents - base * count
-    return [Decimal(share) * CENT for share in shares]
+        shares[-1] += minor - base * count
+    return [Decimal(share) * unit for share in shares]
 
 
-def room_prices(stays, booking_total=None):
+def room_prices(stays, booking_total=None, minor_units=2):
     """``{stay.key: [[(night, price) per night] per room]}`` for every stay."""
+    unit = Decimal(1).scaleb(-minor_units)
     result = {}
     if stays and not any(stay.nightly or stay.amount for stay in stays) and booking_total:
         room_nights = [(stay.key, room, night) for stay in stays for room in range(stay.units)
                        for night in stay.nights]
-        shares = iter(_split(booking_total, len(room_nights)))
+        shares = iter(_split(booking_total, len(room_nights), unit))
         for stay in stays:
             result[stay.key] = [[(night, next(shares)) for night in stay.nights]
                                 for _room in range(stay.units)]
         return result
     for stay in stays:
         if stay.nightly and all(night in stay.nightly for night in stay.nights):
-            prices = [(night, Decimal(str(stay.nightly[night])).quantize(CENT))
+            prices = [(night, Decimal(str(stay.nightly[night])).quantize(unit))
                       for night in stay.nights]
             result[stay.key] = [list(prices) for _room in range(stay.units)]
             continue
-        shares = iter(_split(stay.amount or 0, len(stay.nights) * stay.units))
+        shares = iter(_split(stay.amount or 0, len(stay.nights) * stay.units, unit))
         result[stay.key] = [[(night, next(shares)) for night in stay.nights]
                             for _room in range(stay.units)]
     return result

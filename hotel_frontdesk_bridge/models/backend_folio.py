@@ -25,7 +25,8 @@ def binding_room_prices(binding):
                    Decimal(str(stay.amount)) if stay.amount else None,
                    {fields.Date.from_string(n.night): Decimal(str(n.amount))
                     for n in stay.night_ids})
-        for stay in binding.stay_ids], Decimal(str(binding.amount_total or 0)))
+        for stay in binding.stay_ids], Decimal(str(binding.amount_total or 0)),
+        minor_units=binding.currency_id.decimal_places if binding.currency_id else 2)
 
 
 class PhobsBackendFolio(models.Model):

@@ -47,3 +47,11 @@ def test_runs_join_consecutive_nights_of_equal_price():
     assert runs(nightly) == [PriceRun(D(12), D(14), Decimal("100")),
                              PriceRun(D(14), D(15), Decimal("85"))]
     assert runs(nightly)[0].nights == 2
+
+
+def test_a_currency_without_cents_is_split_in_whole_units():
+    stay = StayPrices("s", D(12), D(15), 1, amount=Decimal("10000"))
+    prices = [p for _n, p in room_prices([stay], minor_units=0)["s"][0]]
+    assert prices == [Decimal("3333"), Decimal("3333"), Decimal("3334")]
+    three = StayPrices("s", D(12), D(15), 1, amount=Decimal("10.000"))
+    assert total(room_prices([three], minor_units=3)) == Decimal("10.000")
