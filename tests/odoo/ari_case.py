@@ -9,6 +9,11 @@ from odoo.addons.phobs_channel_manager.phobs_api import ari
 from phobs_case import PhobsCase
 
 INVENTORY_PATHS = ("/inventory", "/rates")
+#: The sandbox's plans for a SGL + DBL hotel: BAR sells both types, the non-refundable only DBL.
+BAR_AND_NRF = [
+    {"code": "BAR", "name": "Best Available Rate", "room_types": ["SGL", "DBL"]},
+    {"code": "NRF", "name": "Non-refundable", "room_types": ["DBL"]},
+]
 
 
 class AriCase(PhobsCase):

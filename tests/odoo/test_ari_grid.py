@@ -9,17 +9,14 @@ from odoo.exceptions import AccessError, UserError
 
 from odoo.addons.phobs_channel_manager.phobs_api import ari
 
-from ari_case import AriCase
+from ari_case import BAR_AND_NRF, AriCase
 
 SATURDAY, SUNDAY = 5, 6
 
 
 class TestAriGrid(AriCase):
     room_types = {"SGL": 1, "DBL": 2}
-    sandbox_rate_plans = [
-        {"code": "BAR", "name": "Best Available Rate", "room_types": ["SGL", "DBL"]},
-        {"code": "NRF", "name": "Non-refundable", "room_types": ["DBL"]},
-    ]
+    sandbox_rate_plans = BAR_AND_NRF
 
     def setUp(self):
         super().setUp()

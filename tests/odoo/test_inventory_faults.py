@@ -15,7 +15,7 @@ from odoo.addons.phobs_channel_manager.services.channel_manager import (
     PhobsChannelManagerService,
 )
 
-from ari_case import INVENTORY_PATHS, AriCase
+from ari_case import BAR_AND_NRF, INVENTORY_PATHS, AriCase
 from harness.processes import ARTIFACTS
 
 
@@ -34,10 +34,7 @@ def faults(seed):
 
 class TestFaultsAndDeadLetter(AriCase):
     room_types = {"SGL": 2, "DBL": 3}
-    sandbox_rate_plans = [
-        {"code": "BAR", "name": "Best Available Rate", "room_types": ["SGL", "DBL"]},
-        {"code": "NRF", "name": "Non-refundable", "room_types": ["DBL"]},
-    ]
+    sandbox_rate_plans = BAR_AND_NRF
 
     def setUp(self):
         super().setUp()
