@@ -56,20 +56,16 @@ class PhobsBackendFolio(models.Model):
             folio.order_id.with_context(**FOLIO_CONTEXT).action_cancel()
             return folio
         values = self._phobs_folio_values(binding, reservations[:1], room_lines, service_lines)
-        # Stored totals and line states are recomputed once for the whole folio, not after
-        # every line (Odoo 11 writes each computed field with an UPDATE of its own).
-        with self.env.norecompute():
-            if folio:
-                order = folio.order_id.with_context(**FOLIO_CONTEXT)
-                order.write({"state": "draft"})  # confirmed lines cannot be replaced otherwise
-                folio.room_lines.unlink()
-                folio.service_lines.unlink()
-                folio.with_context(**FOLIO_CONTEXT).write(values)
-            else:
-                folio = self.env["hotel.folio"].sudo().with_context(**FOLIO_CONTEXT).create(values)
-            reservations.sudo().with_context(phobs_from_channel=True, **FOLIO_CONTEXT).write(
-                {"folio_id": [(4, folio.id)]})
-        folio.recompute()
+        if folio:
+            order = folio.order_id.with_context(**FOLIO_CONTEXT)
+            order.write({"state": "draft"})  # confirmed lines cannot be replaced otherwise
+            folio.room_lines.unlink()
+            folio.service_lines.unlink()
+            folio.with_context(**FOLIO_CONTEXT).write(values)
+        else:
+            folio = self.env["hotel.folio"].sudo().with_context(**FOLIO_CONTEXT).create(values)
+        reservations.sudo().with_context(phobs_from_channel=True, **FOLIO_CONTEXT).write(
+            {"folio_id": [(4, folio.id)]})
         folio.action_confirm()
         return folio
 

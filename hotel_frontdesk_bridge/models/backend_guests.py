@@ -26,7 +26,8 @@ class PhobsBackendGuests(models.Model):
         # Country codes are unique: no need for the ordered (by translated name) search.
         self.env.cr.execute("SELECT id FROM res_country WHERE code = %s",
                             ((binding.guest_country_code or "").upper(),))
-        country = self.env["res.country"].browse([row[0] for row in self.env.cr.fetchall()][:1])
+        row = self.env.cr.fetchone()
+        country = self.env["res.country"].browse(row[0] if row else [])
         # Odoo renders a default avatar for every new partner unless in install mode, which on
         # res.partner.create changes nothing else (see base/res/res_partner.py); the company's
         # defaults need no lookup (res_partner.py here).

@@ -202,10 +202,12 @@ class PhobsBackendImport(models.Model):
         """A pricelist in the booking's currency: the backend's if it is, else the guest's if
         it is, else the first such pricelist of the company, else a new one."""
         currency = binding.currency_id or self.currency_id
-        # The guest's pricelist is a property lookup: only when the backend's does not fit.
-        for pricelist in (lambda: self.pricelist_id, lambda: partner.property_product_pricelist):
-            if pricelist() and pricelist().currency_id == currency:
-                return pricelist()
+        if self.pricelist_id and self.pricelist_id.currency_id == currency:
+            return self.pricelist_id
+        # Only now the guest's: a property lookup of some eight queries.
+        guest_pricelist = partner.property_product_pricelist
+        if guest_pricelist and guest_pricelist.currency_id == currency:
+            return guest_pricelist
         Pricelist = self.env["product.pricelist"].sudo()
         pricelist = Pricelist.search([("currency_id", "=", currency.id),
                                       ("company_id", "in", (False, self.company_id.id))], limit=1)
