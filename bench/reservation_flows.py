@@ -225,6 +225,7 @@ def bench_pull(odoo, database, sandbox):
     hotel, backend_id = setup_backend(odoo, database, sandbox, {"BIG": 60})
     book_pulled(sandbox, hotel, "BIG", PULLED)
     rss_before = peak_rss_mb()
+    load_before = load_average()
     started = time.perf_counter()
     with odoo.api.Environment.manage(), odoo.registry(database).cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
@@ -243,7 +244,7 @@ def bench_pull(odoo, database, sandbox):
     assert not sandbox.messages(hotel["code"], "pending")
     assert received == applied == PULLED, (received, applied)
     assert front_desk == PULLED, front_desk  # two room stays of equal dates share one
-    load = open("/proc/loadavg").read().split()[0]
+    load = "%s at the start, %s at the end" % (load_before, load_average())
     print("pull_1000.time_s: %.1f for %d reservations (%.1f ms each): stored and acknowledged "
           "in %.1f s, applied to the front desk in %.1f s (load average %s)"
           % (finished - started, received, 1000 * (finished - started) / received,
@@ -258,6 +259,11 @@ def bench_pull(odoo, database, sandbox):
               for kind, count in sorted(queries.kinds.items(), key=lambda kv: -kv[1]))))
     print("pull_1000.peak_memory_mb: %.0f peak RSS of the pulling process (%.0f before the pull)"
           % (peak_rss_mb(), rss_before))
+
+
+def load_average():
+    with open("/proc/loadavg") as loadavg:
+        return loadavg.read().split()[0]
 
 
 def process_cpu_s():
