@@ -7,7 +7,7 @@
 (c) latency from a front-desk booking (XML-RPC, as the web client does) to the new availability
     at the sandbox (after-commit trigger, no cron);
 (d) a pull of 1,000 reservations: pages stored and acknowledged, then applied; wall time of
-    each step and peak memory of the pulling process.
+    each step, time and SQL statements per booking applied, peak memory of the pulling process.
 
 Usage (make bench does it): python bench/reservation_flows.py DATABASE [webhook] [frontdesk] [pull]
 The database must have both addons installed (devenv/testdb.sh); the bench commits into it.
@@ -187,12 +187,45 @@ def bench_frontdesk_latency(odoo, database, sandbox, server):
                                       len(latencies)))
 
 
+def book_pulled(sandbox, hotel, room, count):
+    """Bookings as a pull brings them: each its own new guest, 1-3 nights, every fifth for two
+    rooms, every tenth with two room stays (two parties), some with children."""
+    for n in range(count):
+        arrival = date.today() + timedelta(days=1 + n % 300)
+        stay = {"room_type": room, "rate_plan": "BAR", "arrival": str(arrival),
+                "departure": str(arrival + timedelta(days=1 + n % 3)),
+                "units": 2 if n % 5 == 0 else 1, "adults": 2,
+                "children": [4, 9] if n % 4 == 1 else []}
+        stays = [stay, dict(stay, units=1, adults=1, children=[])] if n % 10 == 3 else [stay]
+        sandbox.book(hotel["code"], channel="BDC", room_stays=stays, seed=n, guest={
+            "email": "guest%d.%s@bench.example" % (n, hotel["code"].lower())})
+
+
+class QueryCounter:
+    """Counts the SQL statements a cursor runs, by kind (SELECT, INSERT, UPDATE, ...)."""
+
+    def __init__(self, cr):
+        self.kinds = {}
+        execute = cr.execute
+
+        def counted(query, params=None, log_exceptions=None):
+            kind = str(query).lstrip().split(None, 1)[0].upper()
+            self.kinds[kind] = self.kinds.get(kind, 0) + 1
+            return execute(query, params, log_exceptions)
+        cr.execute = counted
+
+    @property
+    def total(self):
+        return sum(self.kinds.values())
+
+
 def bench_pull(odoo, database, sandbox):
     from odoo.addons.phobs_channel_manager.services.reservation_sync import (
         PhobsReservationSyncService)
     hotel, backend_id = setup_backend(odoo, database, sandbox, {"BIG": 60})
-    book_many(sandbox, hotel, "BIG", PULLED)
+    book_pulled(sandbox, hotel, "BIG", PULLED)
     rss_before = peak_rss_mb()
+    load_before = load_average()
     started = time.perf_counter()
     with odoo.api.Environment.manage(), odoo.registry(database).cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
@@ -200,16 +233,44 @@ def bench_pull(odoo, database, sandbox):
         service = PhobsReservationSyncService(env, backend)
         received = service.receive_pulled().received
         stored_at = time.perf_counter()
+        queries = QueryCounter(cr)
+        cpu_before = process_cpu_s()
         applied = service.apply_pending()
-    finished = time.perf_counter()
+        finished = time.perf_counter()
+        cpu = process_cpu_s() - cpu_before
+        cr.execute("SELECT count(*) FROM hotel_reservation r JOIN phobs_reservation b "
+                   "ON b.id = r.phobs_reservation_id WHERE b.backend_id = %s", (backend_id,))
+        front_desk = cr.fetchone()[0]
     assert not sandbox.messages(hotel["code"], "pending")
     assert received == applied == PULLED, (received, applied)
+    assert front_desk == PULLED, front_desk  # two room stays of equal dates share one
+    load = "%s at the start, %s at the end" % (load_before, load_average())
     print("pull_1000.time_s: %.1f for %d reservations (%.1f ms each): stored and acknowledged "
-          "in %.1f s, applied to the front desk in %.1f s"
+          "in %.1f s, applied to the front desk in %.1f s (load average %s)"
           % (finished - started, received, 1000 * (finished - started) / received,
-             stored_at - started, finished - stored_at))
+             stored_at - started, finished - stored_at, load))
+    print("pull_1000.apply_ms_per_booking: %.1f ms per booking applied, %.1f ms of it this "
+          "process's CPU (%d bookings, new guest each, 1-3 nights, a fifth for two rooms; load "
+          "average %s)" % (1000 * (finished - stored_at) / applied, 1000 * cpu / applied, applied,
+                           load))
+    print("pull_1000.queries_per_booking: %.0f SQL queries per booking applied (%s)"
+          % (queries.total / applied, ", ".join(
+              "%s %.1f" % (kind, count / applied)
+              for kind, count in sorted(queries.kinds.items(), key=lambda kv: -kv[1]))))
     print("pull_1000.peak_memory_mb: %.0f peak RSS of the pulling process (%.0f before the pull)"
           % (peak_rss_mb(), rss_before))
+
+
+def load_average():
+    with open("/proc/loadavg") as loadavg:
+        return loadavg.read().split()[0]
+
+
+def process_cpu_s():
+    """CPU seconds of this process (user and system): less swayed by a busy machine than the
+    wall clock, though PostgreSQL's share is not in it."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def peak_rss_mb():

@@ -20,3 +20,4 @@ from . import phobs_outbox
 from . import phobs_conflict_placement
 from . import phobs_backend_room_types
 from . import phobs_rate_price
+from . import res_partner

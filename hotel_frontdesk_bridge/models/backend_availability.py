@@ -47,11 +47,12 @@ class PhobsBackendAvailability(models.Model):
         now = fields.Datetime.now()
         excluded = exclude_reservations or self.env["hotel.reservation"]
         stays = []
+        # The reservation's state is checked here, not in the domain: Odoo would first list
+        # every confirmed reservation of the hotel's history to match the lines against.
         lines = self.env["hotel.room.reservation.line"].sudo().search([
-            ("room_id", "in", rooms.ids), ("check_in", "<", end), ("check_out", ">", start),
-            ("reservation_id.state", "in", OCCUPYING_STATES)])
+            ("room_id", "in", rooms.ids), ("check_in", "<", end), ("check_out", ">", start)])
         for line in lines:
-            if line.reservation_id in excluded:
+            if line.reservation_id in excluded or line.reservation_id.state not in OCCUPYING_STATES:
                 continue
             line_arrival, line_departure = stay_dates(line.check_in, line.check_out, tz)
             movable = line.reservation_id.state == "confirm" and line.check_in > now

@@ -1,6 +1,8 @@
 """The guest of a channel booking as a front-desk partner."""
 from odoo import _, models
 
+from .res_partner import COMPANY_DEFAULTS
+
 #: A guest record needs no chatter, followers, avatar or mail of its own creation; applying a
 #: backlog of bookings is faster without them too.
 QUIET = {"tracking_disable": True, "mail_create_nolog": True, "mail_create_nosubscribe": True,
@@ -21,11 +23,15 @@ class PhobsBackendGuests(models.Model):
         partner = self._phobs_partner_by_email(binding.guest_email)
         if partner:
             return Partner.browse(partner.id)
-        country = self.env["res.country"].search(
-            [("code", "=", (binding.guest_country_code or "").upper())], limit=1)
+        # Country codes are unique: no need for the ordered (by translated name) search.
+        self.env.cr.execute("SELECT id FROM res_country WHERE code = %s",
+                            ((binding.guest_country_code or "").upper(),))
+        row = self.env.cr.fetchone()
+        country = self.env["res.country"].browse(row[0] if row else [])
         # Odoo renders a default avatar for every new partner unless in install mode, which on
-        # res.partner.create changes nothing else (see base/res/res_partner.py).
-        return Partner.with_context(install_mode=True).create({
+        # res.partner.create changes nothing else (see base/res/res_partner.py); the company's
+        # defaults need no lookup (res_partner.py here).
+        guest = Partner.with_context(install_mode=True, **{COMPANY_DEFAULTS: True}).create({
             "name": binding.guest_name or binding.guest_email
             or _("Channel guest %s") % binding.external_id,
             "email": binding.guest_email or False,
@@ -37,6 +43,7 @@ class PhobsBackendGuests(models.Model):
             "company_id": self.company_id.id,
             "customer": True,
         })
+        return Partner.browse(guest.id)
 
     def _phobs_partner_by_email(self, email):
         email = (email or "").strip().lower()

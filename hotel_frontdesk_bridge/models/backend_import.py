@@ -43,7 +43,7 @@ class PhobsBackendImport(models.Model):
             reservations.write({"state": "draft"})
             return {"state": "conflict", "pms_ref": primary.reservation_no,
                     "message": conflict["message"], "conflict": conflict}
-        self._phobs_assign_rooms(reservations, placement)
+        self._phobs_assign_rooms(reservations, placement, room_types)
         self._phobs_sync_folio_safely(binding)
         self._phobs_note_version(binding, reservations, previous)
         return {"state": "applied", "pms_ref": primary.reservation_no}
@@ -202,9 +202,12 @@ class PhobsBackendImport(models.Model):
         """A pricelist in the booking's currency: the backend's if it is, else the guest's if
         it is, else the first such pricelist of the company, else a new one."""
         currency = binding.currency_id or self.currency_id
-        for pricelist in (self.pricelist_id, partner.property_product_pricelist):
-            if pricelist and pricelist.currency_id == currency:
-                return pricelist
+        if self.pricelist_id and self.pricelist_id.currency_id == currency:
+            return self.pricelist_id
+        # Only now the guest's: a property lookup of some eight queries.
+        guest_pricelist = partner.property_product_pricelist
+        if guest_pricelist and guest_pricelist.currency_id == currency:
+            return guest_pricelist
         Pricelist = self.env["product.pricelist"].sudo()
         pricelist = Pricelist.search([("currency_id", "=", currency.id),
                                       ("company_id", "in", (False, self.company_id.id))], limit=1)
@@ -221,8 +224,9 @@ class PhobsBackendImport(models.Model):
             self.env["hotel.room.reservation.line"].sudo().search(
                 [("reservation_id", "in", reservations.ids)]).unlink()
 
-    def _phobs_assign_rooms(self, reservations, placement):
-        """Each stay's rooms on the reservation of its period, held for that period only."""
+    def _phobs_assign_rooms(self, reservations, placement, room_types):
+        """Each stay's rooms on the reservation of its period, held for that period only.
+        ``room_types``: ``{code: hotel.room.type}`` of the booking's stays."""
         RoomLine = self.env["hotel.room.reservation.line"].sudo()
         for key, _from_room, to_room in (move for _stay, a in placement for move in a.moves):
             if key[0] == "res":
@@ -230,7 +234,7 @@ class PhobsBackendImport(models.Model):
         by_period = {self._phobs_period_of(r): r for r in reservations}
         for stay, allocation in placement:
             reservation = by_period[(stay.arrival, stay.departure)]
-            room_type = self._phobs_room_types([stay.room_type_code])[:1]
+            room_type = room_types[stay.room_type_code]
             self.env["hotel_reservation.line"].sudo().with_context(phobs_from_channel=True).create({
                 "line_id": reservation.id,
                 "categ_id": room_type.id,

@@ -48,3 +48,27 @@ class TestChannelGuests(TransactionCase):
                          ("Ivan Babic", "+385 1 555 0101", "Ilica 1", "Zagreb", "10000", "HR"))
         self.assertEqual(self.env["res.partner"].search_count([("name", "=", "Ivan Babic")]), 2)
         self.assertFalse(partner.message_ids)
+
+    def test_a_new_guest_is_quiet_and_reads_the_company_defaults(self):
+        """No chatter, follower, avatar or property of its own, yet every company-dependent
+        field reads as on a partner created the ordinary way."""
+        ordinary = self.env["res.partner"].create({"name": "Walk-in"})
+        guest = self.backend._phobs_partner(self.binding(guest_name="Mia Kovac",
+                                                         guest_email="mia@example.com"))
+        self.assertFalse(guest.message_ids)
+        self.assertFalse(guest.message_follower_ids)
+        self.assertFalse(guest.image)
+        self.assertFalse(self.env["ir.attachment"].search_count(
+            [("res_model", "=", "res.partner"), ("res_id", "=", guest.id)]))
+        self.assertFalse(self.env["ir.property"].search_count(
+            [("res_id", "=", "res.partner,%d" % guest.id)]))
+        dependent = [name for name, field in guest._fields.items() if field.company_dependent]
+        self.assertIn("property_account_receivable_id", dependent)
+        for name in dependent:
+            self.assertEqual(guest[name], ordinary[name], name)
+
+    def test_a_user_default_of_a_company_dependent_field_still_applies_to_a_new_guest(self):
+        term = self.env.ref("account.account_payment_term_immediate")
+        self.env["ir.default"].set("res.partner", "property_payment_term_id", term.id)
+        guest = self.backend._phobs_partner(self.binding(guest_name="Lea Novak"))
+        self.assertEqual(guest.property_payment_term_id, term)

@@ -88,6 +88,19 @@ class TestFrontDeskStaffView(PhobsCase):
         self.assertIn("Dates", modified[0])
         self.assertIn(str(self.day(10)), modified[0])
 
+    def test_a_note_notifies_only_those_who_follow_the_reservation(self):
+        booked = self.reservation.message_ids.filtered(lambda m: "Booked on" in (m.body or ""))
+        self.assertEqual(len(booked), 1)
+        self.assertFalse(booked.needaction_partner_ids)
+        self.assertFalse(booked.channel_ids)
+        self.reservation.message_subscribe_users(self.receptionist.ids, subtype_ids=[
+            self.env.ref("mail.mt_note").id])
+        self.sandbox.call("POST", "/bookings/%s/modify" % self.booking["reservation_id"],
+                          json={"departure": str(self.day(10))})
+        self.sync_service().pull()
+        modified = self.reservation.message_ids.filtered(lambda m: "Modified by" in (m.body or ""))
+        self.assertEqual(modified.needaction_partner_ids, self.receptionist.partner_id)
+
     def test_a_receptionist_cannot_cancel_a_manager_cancels_with_a_reason(self):
         mine = self.reservation.sudo(self.receptionist)
         with self.assertRaises(UserError):
