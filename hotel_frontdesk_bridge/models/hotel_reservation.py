@@ -6,6 +6,8 @@ from odoo.addons.phobs_channel_manager.phobs_api.dates import last_night
 from ..stay_calendar import stay_dates
 
 UPLOAD_ON_STATE = {"confirm": "Commit", "cancel": "Cancel"}
+#: The fields whose change holds or frees rooms.
+TRACKED = frozenset({"checkin", "checkout", "reservation_line", "state"})
 
 
 class HotelReservation(models.Model):
@@ -95,7 +97,10 @@ class HotelReservation(models.Model):
         return reservation
 
     def write(self, vals):
-        tracked = {"checkin", "checkout", "reservation_line", "state"} & set(vals)
+        # hotel_reservation's confirmation writes the state once per earlier stay of the room
+        # (dozens in a busy room): a value already held moves no night.
+        tracked = {field for field in TRACKED & set(vals)
+                   if field == "reservation_line" or any(r[field] != vals[field] for r in self)}
         before = self._phobs_ranges() if tracked else []
         old_states = {reservation.id: reservation.state for reservation in self}
         result = super().write(vals)
@@ -105,7 +110,7 @@ class HotelReservation(models.Model):
                 was, now = old_states[reservation.id], reservation.state
                 if was != now and now in UPLOAD_ON_STATE:
                     reservation._phobs_queue_upload(UPLOAD_ON_STATE[now])
-                elif was == now == "confirm" and {"checkin", "checkout", "reservation_line"} & set(vals):
+                elif was == now == "confirm" and tracked - {"state"}:
                     reservation._phobs_queue_upload("Modify")
         return result
 

@@ -1,4 +1,6 @@
 """Front-desk changes reach the sandbox as deltas: exactly the nights they move, nothing else."""
+from unittest.mock import patch
+
 from ari_case import AriCase
 
 
@@ -49,6 +51,43 @@ class TestFrontDeskAvailability(AriCase):
         window = self._window(9, 16)
         self.assertEqual([window[str(self.day(n))] for n in range(9, 17)],
                          [3, 2, 2, 1, 1, 2, 2, 3])
+
+    def test_a_booking_in_a_busy_room_queues_its_nights_once_per_step(self):
+        # hotel_reservation confirms by writing the state once per earlier stay of the room;
+        # a busy room (a year of guests) must not turn that into one outbox row each.
+        for arrival in (3, 8, 13, 18):
+            self.front_desk_booking("DBL", arrival=arrival, nights=2, room_index=0)
+        queued_before = self.outbox()
+
+        reservation = self.front_desk_booking("DBL", arrival=30, nights=2, room_index=0)
+
+        rows = self.outbox() - queued_before
+        self.assertEqual(reservation.state, "confirm")
+        # One row when the booking is created, one when it is confirmed.
+        self.assertEqual([(row.date_from, row.date_to) for row in rows],
+                         [(str(self.day(30)), str(self.day(31)))] * 2)
+        uploads = self.env["phobs.outbox"].search([
+            ("pms_ref", "=", "hotel.reservation,%d" % reservation.id)])
+        self.assertEqual(uploads.mapped("res_status"), ["Commit"])
+
+    def test_availability_reads_the_bookings_of_its_rooms_only(self):
+        # A chain keeps 100,000s of bookings in one database: computing one room type's
+        # availability must not list the others (a domain on reservation_id.state did).
+        for arrival in range(1, 51, 2):
+            self.front_desk_booking("SGL", arrival=arrival, nights=1)
+        sizes, execute = [], self.env.cr.execute
+
+        def recording(query, params=None, log_exceptions=None):
+            values = params.values() if isinstance(params, dict) else params or ()
+            sizes.append(len(values) + sum(len(value) for value in values
+                                           if isinstance(value, (list, tuple))))
+            return execute(query, params)
+
+        with patch.object(self.env.cr, "execute", recording):
+            rooms = self.backend._phobs_compute_availability(["DBL"], self.day(0), self.day(60))
+
+        self.assertEqual(set(rooms["DBL"].values()), {3})
+        self.assertLess(max(sizes), 25)
 
     def test_nothing_is_sent_when_phobs_already_holds_the_values(self):
         reservation = self.front_desk_booking("DBL", arrival=5, nights=2)
