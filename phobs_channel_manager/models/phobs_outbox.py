@@ -1,10 +1,15 @@
+import logging
 from datetime import timedelta
+
+import psycopg2.errors
 
 from odoo import _, api, fields, models
 
 from ..phobs_api import ari
 from ..phobs_api.ota_codes import explain
 from .phobs_backend import MANAGER
+
+_logger = logging.getLogger(__name__)
 
 KINDS = [(ari.AVAILABILITY, "Availability"), (ari.RESTRICTIONS, "Restrictions"),
          (ari.RATES, "Rates"), ("reservation", "Reservation upload")]
@@ -112,16 +117,28 @@ class PhobsOutbox(models.Model):
     @api.model
     def _claim(self, backend, kinds, limit=500):
         """Locks due pending rows of a backend for this transaction, skipping rows another
-        worker holds."""
-        self.env.cr.execute("""
-            SELECT id FROM phobs_outbox
-             WHERE backend_id = %s AND state = 'pending' AND kind IN %s
-               AND (next_attempt_at IS NULL OR next_attempt_at <= (clock_timestamp() at time zone 'UTC'))
-             ORDER BY id
-             LIMIT %s
-             FOR UPDATE SKIP LOCKED
-        """, (backend.id, tuple(kinds), limit))
-        return self.browse([row[0] for row in self.env.cr.fetchall()])
+        worker holds.
+
+        Transactions are REPEATABLE READ: when another worker changed one of the rows after
+        this transaction's snapshot (it sent or rescheduled it), locking fails to serialize.
+        Those rows are that worker's news; this run claims nothing and the next run, with a
+        fresh snapshot, takes what is still due."""
+        try:
+            with self.env.cr.savepoint():
+                self.env.cr.execute("""
+                    SELECT id FROM phobs_outbox
+                     WHERE backend_id = %s AND state = 'pending' AND kind IN %s
+                       AND (next_attempt_at IS NULL
+                            OR next_attempt_at <= (clock_timestamp() at time zone 'UTC'))
+                     ORDER BY id
+                     LIMIT %s
+                     FOR UPDATE SKIP LOCKED
+                """, (backend.id, tuple(kinds), limit), log_exceptions=False)
+                return self.browse([row[0] for row in self.env.cr.fetchall()])
+        except psycopg2.errors.SerializationFailure:
+            _logger.info("Outbox of backend %s changed by another worker since this transaction "
+                         "began; its rows are left to the next run", backend.id)
+            return self.browse()
 
     def action_replay(self):
         """Staff replay of dead letters, rebuilt from today's data and mapping.
