@@ -41,6 +41,9 @@ class PhobsController(http.Controller):
     def webhook(self, backend_id, **_params):
         """Phobs pushes OTA_HotelResNotifRQ here; the reply acknowledges what was stored."""
         httprequest = request.httprequest
+        # Odoo gives a request without a session cookie a new session and writes it to disk
+        # after the reply; Phobs never sends it back, so none is written for a push.
+        request.session.modified = False
         if (httprequest.content_length or 0) > DEFAULT_MAX_BYTES:
             _logger.warning("Refused Phobs push of %s bytes for backend %s",
                             httprequest.content_length, backend_id)

@@ -8,6 +8,7 @@ it again. Applying the stored messages to the front desk is the applier's work
 (:mod:`.reservation_apply`).
 """
 import hashlib
+import itertools
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -111,6 +112,7 @@ class ReservationReceiver(BackendService):
         super().__init__(env, backend)
         self._mapped_codes = None  # the backend's mapped room types, read once per receiver
         self._facts = _UNREAD
+        self._deliveries = itertools.count()  # names the savepoint of each delivery
 
     def facts(self):
         """What deliveries are checked against (``phobs_backend_intake``), read once per
@@ -241,7 +243,8 @@ class ReservationReceiver(BackendService):
         later; never raises for bad data."""
         key = delivery_key(reservation)
         external_id = reservation.reservation_id
-        known_id, known_state, known_ref, told_ref = self._known(key, external_id)
+        savepoint = "phobs_delivery_%d" % next(self._deliveries)
+        known_id, known_state, known_ref, told_ref = self._known(key, external_id, savepoint)
         if known_id and known_state != "failed":
             return IngestOutcome(message_id=key, reservation_id=external_id, ok=True,
                                  pms_ref=known_ref or "", duplicate=True)
@@ -252,30 +255,39 @@ class ReservationReceiver(BackendService):
                 reservation.message_id, reservation.reservation_id, problem,
                 getattr(reservation, "source_xml", None)), source)
         try:
-            with self.env.cr.savepoint():
-                self._check_mapped(reservation)
-                pms_ref = told_ref or self._new_pms_ref(reservation)
-                stamped = self._store_received(reservation, source, key, known_id, pms_ref)
-                return IngestOutcome(message_id=key, reservation_id=external_id, ok=True,
-                                     pms_ref=pms_ref, stamped=stamped)
-        except ReservationRefused as err:
+            self._check_mapped(reservation)
+            pms_ref = told_ref or self._new_pms_ref(reservation)
+            stamped = self._store_received(reservation, source, key, known_id, pms_ref)
+            return IngestOutcome(message_id=key, reservation_id=external_id, ok=True,
+                                 pms_ref=pms_ref, stamped=stamped)
+        except Exception as err:  # one bad reservation must not block the batch
+            self.env.cr.execute('ROLLBACK TO SAVEPOINT "%s"' % savepoint)
+            return self._refused(reservation, source, key, err)
+
+    def _refused(self, reservation, source, key, err):
+        """The outcome of a delivery whose storing raised ``err`` (its writes undone): stored
+        as failed with the reason, or deferred if another worker is storing the same one."""
+        external_id = reservation.reservation_id
+        if is_concurrent_write(err):
+            _logger.info("Phobs message %s is being stored by another worker; deferred", key)
+            return IngestOutcome(message_id=key, reservation_id=external_id, ok=False,
+                                 deferred=True)
+        if isinstance(err, ReservationRefused):
             _logger.warning("Phobs reservation %s (message %s) refused: %s",
                             external_id, key, err)
-            return self._store_failure(reservation, source, key, err)
-        except Exception as err:  # one bad reservation must not block the batch
-            if is_concurrent_write(err):
-                _logger.info("Phobs message %s is being stored by another worker; deferred", key)
-                return IngestOutcome(message_id=key, reservation_id=external_id, ok=False,
-                                     deferred=True)
-            _logger.exception("Phobs reservation %s (message %s) could not be stored",
-                              external_id, key)
-            return self._store_failure(reservation, source, key, err)
+        else:
+            _logger.error("Phobs reservation %s (message %s) could not be stored",
+                          external_id, key, exc_info=err)
+        return self._store_failure(reservation, source, key, err)
 
-    def _known(self, key, external_id):
+    def _known(self, key, external_id, savepoint):
         """``(message id, state, number)`` of the stored message with this delivery key (Nones
-        when there is none), and the number Phobs was already told for this reservation."""
-        self.env.cr.execute(_KNOWN_SQL, {"backend_id": self.backend.id, "key": key,
-                                         "external_id": external_id})
+        when there is none), and the number Phobs was already told for this reservation.
+
+        Sets ``savepoint`` in the same round trip, for storing the delivery to be undone on
+        failure; left to the commit to release (a push saves two round trips)."""
+        self.env.cr.execute('SAVEPOINT "%s"; %s' % (savepoint, _KNOWN_SQL), {
+            "backend_id": self.backend.id, "key": key, "external_id": external_id})
         return self.env.cr.fetchone()
 
     def _out_of_bounds(self, reservation):
@@ -315,12 +327,14 @@ class ReservationReceiver(BackendService):
     def _store_received(self, reservation, source, key, message_id, pms_ref):
         """Stores the message; whether it was stored with its acknowledgement time (a new
         pushed message: the reply that acknowledges it is sent only once this commits)."""
-        values = data_mapper.reservation_values(reservation)
+        # The binding's full values are mapped when the message is applied; its amounts were
+        # checked already (_out_of_bounds).
         message_values = {
             "backend_id": self.backend.id, "direction": "in", "source": source,
             "operation": "HotelReservation", "message_id": key,
             "reservation_external_id": reservation.reservation_id,
-            "status": values["status"], "version_at": values["version_at"],
+            "status": ResStatus(reservation.status).value,
+            "version_at": data_mapper.to_server_datetime(reservation.version),
             "body": _text(getattr(reservation, "source_xml", None)),
             "state": "received", "error": False, "pms_ref": pms_ref or False,
         }
