@@ -31,11 +31,11 @@ sys.path.insert(0, str(ROOT / "tests"))
 from harness.processes import VAR, OdooServer  # noqa: E402
 from harness.sandbox import Sandbox  # noqa: E402
 
-PUSHES = 100
+PUSHES = 60
 #: The push burst against the trivial route is measured this many times (median printed).
 RUNS = 5
 #: Pushes and trivial requests alternate in batches of this many.
-BATCH = 25
+BATCH = 20
 PULLED = 1000
 
 
