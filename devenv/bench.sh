@@ -21,4 +21,5 @@ echo "postgres.fdatasync_us: ${fdatasync_us} per WAL flush on this disk (the dev
      "with fsync off; a durable server adds this to every commit, e.g. each push)"
 devenv/testdb.sh phobs_bench 2>&1 | grep -v "^Running as user 'root'"
 python bench/grid_render.py phobs_bench
+python bench/webhook_steps.py phobs_bench
 python bench/reservation_flows.py phobs_bench

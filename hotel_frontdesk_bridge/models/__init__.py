@@ -2,6 +2,7 @@ from . import phobs_backend
 from . import backend_availability
 from . import backend_guests
 from . import backend_import
+from . import backend_numbering
 from . import backend_folio
 from . import backend_version_notes
 from . import hotel_folio

@@ -9,6 +9,11 @@ from ..room_allocation import PlacedStay
 from ..stay_calendar import checkin_instant, checkout_instant, stay_dates
 
 OCCUPYING_STATES = ("confirm", "done")
+#: The Phobs codes of the room types mapped to the backend row ``b``, as a sorted array.
+MAPPED_CODES_SQL = """
+    (SELECT coalesce(array_agg(DISTINCT t.phobs_code ORDER BY t.phobs_code), '{}')
+       FROM hotel_room_type t WHERE t.phobs_backend_id = b.id AND t.phobs_code IS NOT NULL)
+"""
 
 
 class PhobsBackendAvailability(models.Model):
@@ -23,7 +28,17 @@ class PhobsBackendAvailability(models.Model):
         return self.env["hotel.room.type"].sudo().search(domain)
 
     def _phobs_room_type_codes(self):
-        return sorted(set(self._phobs_room_types().mapped("phobs_code")))
+        if not self.ids:
+            return []
+        self.env.cr.execute("SELECT %s FROM phobs_backend b WHERE b.id IN %%s"
+                            % self._phobs_mapped_codes_sql(), (tuple(self.ids),))
+        return sorted({code for (codes,) in self.env.cr.fetchall() for code in codes})
+
+    def _phobs_mapped_codes_sql(self):
+        # Plain SQL: every push checks its room types against these (in the one query that
+        # reads what a push is checked against), and the ORM would read each room type whole
+        # (with its product category) for one column.
+        return MAPPED_CODES_SQL
 
     def _phobs_sellable_rooms(self, room_type):
         return self.env["hotel.room"].sudo().search(

@@ -16,9 +16,6 @@ _logger = logging.getLogger(__name__)
 class PhobsBackendImport(models.Model):
     _inherit = "phobs.backend"
 
-    def _phobs_new_pms_ref(self):
-        return self.env["ir.sequence"].sudo().next_by_code("hotel.reservation") or ""
-
     def _phobs_apply_reservation(self, binding):
         """Places a channel booking at the front desk: one reservation per distinct stay period
         (room stays with equal dates share one), each holding its rooms only for its own

@@ -41,6 +41,9 @@ class PhobsController(http.Controller):
     def webhook(self, backend_id, **_params):
         """Phobs pushes OTA_HotelResNotifRQ here; the reply acknowledges what was stored."""
         httprequest = request.httprequest
+        # Odoo gives a request without a session cookie a new session and writes it to disk
+        # after the reply; Phobs never sends it back, so none is written for a push.
+        request.session.modified = False
         if (httprequest.content_length or 0) > DEFAULT_MAX_BYTES:
             _logger.warning("Refused Phobs push of %s bytes for backend %s",
                             httprequest.content_length, backend_id)
@@ -50,10 +53,8 @@ class PhobsController(http.Controller):
             _logger.warning("Refused oversized Phobs push for backend %s", backend_id)
             return self._reply(413, b"")
         env = api.Environment(request.cr, SUPERUSER_ID, {})
-        backend = env["phobs.backend"].browse(backend_id).exists()
-        if not backend:
-            _logger.warning("Phobs push for unknown backend %s", backend_id)
-            return self._reply(404, b"")
+        # An unknown backend is answered 404 by the service, from the one query a push starts with.
+        backend = env["phobs.backend"].browse(backend_id)
         source = (backend_id, httprequest.remote_addr)
         throttled = bool(auth_failures.retry_after(source))
         reply = PhobsReservationSyncService(env, backend).receive_push(

@@ -20,6 +20,7 @@ from . import phobs_rate_price
 from . import phobs_restriction
 from . import product_pricelist_item
 from . import phobs_backend_bounds
+from . import phobs_backend_intake
 from . import phobs_error_log
 from . import phobs_backend_grid
 from . import phobs_ari_grid

@@ -328,6 +328,11 @@ class PhobsBackend(models.Model):
         """The Phobs room type codes (InvTypeCode) mapped to this backend's rooms."""
         return []
 
+    def _phobs_mapped_codes_sql(self):
+        """The same codes as an SQL expression over the backend row ``b`` (an array), which the
+        push path reads in the query it starts with; ``NULL``: ask ``_phobs_room_type_codes``."""
+        return "NULL"
+
     def _phobs_compute_availability(self, room_type_codes, date_from, date_to):
         """Rooms still sellable per code and night: ``{code: {date: int}}``, dates inclusive."""
         raise NotImplementedError(

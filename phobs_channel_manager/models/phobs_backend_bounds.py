@@ -1,10 +1,9 @@
 """The backend's sanity bounds for delivered reservations (see ``phobs_api/bounds.py``).
 
-Kept apart from ``phobs_backend.py`` as one block: the limits staff may tune per property, and
-the policy object the inbound service checks every delivery against before storing it.
+Kept apart from ``phobs_backend.py`` as one block: the limits staff may tune per property. The
+inbound service reads them with the rest of what it checks a delivery against
+(``phobs_backend_intake.py``).
 """
-from datetime import date
-
 from odoo import fields, models
 
 from ..phobs_api.bounds import BoundsPolicy
@@ -30,13 +29,3 @@ class PhobsBackend(models.Model):
          "CHECK(bounds_past_days >= 0 AND bounds_future_days > 0 AND bounds_max_nights > 0)",
          "The accepted stay dates and the longest stay must be positive."),
     ]
-
-    def _phobs_bounds_policy(self):
-        self.ensure_one()
-        return BoundsPolicy(past_days=self.bounds_past_days,
-                            future_days=self.bounds_future_days,
-                            max_nights=self.bounds_max_nights)
-
-    def _phobs_today(self):
-        """The property's date today, the reference of the stay-date bounds."""
-        return fields.Date.from_string(fields.Date.context_today(self)) or date.today()

@@ -23,6 +23,9 @@ from .phobs_backend import MANAGER
 _logger = logging.getLogger(__name__)
 
 SECRET_FIELDS = ("client_secret", "password", "webhook_secret")
+#: Decrypted credentials kept per process (see ``_phobs_decrypt``); a few per backend.
+DECRYPTED_CACHE_SIZE = 256
+_decrypted = {}
 
 
 class PhobsBackendCredentials(models.Model):
@@ -102,15 +105,33 @@ class PhobsBackendCredentials(models.Model):
     def _phobs_secret(self, name):
         """The decrypted secret, for the services only; never put it in a field, log or message."""
         self.ensure_one()
+        return self._phobs_open_secret(name, self.sudo()[name + "_encrypted"])
+
+    def _phobs_open_secret(self, name, token):
+        """The secret ``name`` from its ciphertext ``token`` (None without one), for a caller
+        that read the ciphertext itself (the push path, with the rest of what it needs)."""
         assert name in SECRET_FIELDS
-        token = self.sudo()[name + "_encrypted"]
         if not token:
             return None
         try:
-            return self._phobs_vault().decrypt(token)
+            return self._phobs_decrypt(token)
         except VaultDecryptError as err:
             raise UserError(_("%s of backend %s cannot be decrypted: was the encryption key "
                               "changed without rotation?") % (name, self.name)) from err
+
+    def _phobs_decrypt(self, token):
+        """Decrypts through a per-process cache keyed by the ciphertext and the configured
+        keys: every push needs the webhook secret, and a changed secret is a new ciphertext,
+        so a write can never leave a stale entry in use. Plaintexts stay in this process's
+        memory only (as they would for the length of a request anyway)."""
+        cache_key = (token, tuple(configured_keys(config.options)) or config["data_dir"])
+        plaintext = _decrypted.get(cache_key)
+        if plaintext is None:
+            plaintext = self._phobs_vault().decrypt(token)
+            if len(_decrypted) >= DECRYPTED_CACHE_SIZE:
+                _decrypted.clear()
+            _decrypted[cache_key] = plaintext
+        return plaintext
 
     @api.model
     def _phobs_rotate_encryption(self):

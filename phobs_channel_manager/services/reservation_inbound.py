@@ -8,6 +8,7 @@ it again. Applying the stored messages to the front desk is the applier's work
 (:mod:`.reservation_apply`).
 """
 import hashlib
+import itertools
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -45,6 +46,9 @@ class IngestOutcome:
     # Another worker stored this delivery (or this reservation) at the same moment; our snapshot
     # cannot see its outcome yet, so we neither acknowledge nor fail it: Phobs delivers again.
     deferred: bool = False
+    # Its message was stored with its acknowledgement time already (a push's, answered only
+    # once this transaction commits): nothing left to mark.
+    stamped: bool = False
 
     def ota_error(self):
         if self.deferred:
@@ -83,10 +87,39 @@ def delivery_key(reservation):
     return "%s@%s" % (reservation.reservation_id, version)
 
 
+#: In one query: the stored message with a delivery key (id, state, front-desk number), and
+#: the number Phobs was already told for its reservation: its binding's, else that of a stored
+#: message still waiting to be applied (the newest, as the ORM's ``id desc`` would pick).
+_KNOWN_SQL = """
+    SELECT m.id, m.state, m.pms_ref,
+           coalesce(
+               (SELECT nullif(r.pms_ref, '') FROM phobs_reservation r
+                 WHERE r.backend_id = %(backend_id)s AND r.external_id = %(external_id)s),
+               (SELECT w.pms_ref FROM phobs_message w
+                 WHERE w.backend_id = %(backend_id)s AND w.direction = 'in'
+                   AND w.reservation_external_id = %(external_id)s AND w.state = 'received'
+                   AND w.pms_ref IS NOT NULL
+                 ORDER BY w.id DESC LIMIT 1))
+      FROM (SELECT 1) one
+      LEFT JOIN phobs_message m ON m.backend_id = %(backend_id)s AND m.direction = 'in'
+                               AND m.message_id = %(key)s
+"""
+_UNREAD = object()
+
+
 class ReservationReceiver(BackendService):
     def __init__(self, env, backend):
         super().__init__(env, backend)
         self._mapped_codes = None  # the backend's mapped room types, read once per receiver
+        self._facts = _UNREAD
+        self._deliveries = itertools.count()  # names the savepoint of each delivery
+
+    def facts(self):
+        """What deliveries are checked against (``phobs_backend_intake``), read once per
+        receiver; None when the backend does not exist."""
+        if self._facts is _UNREAD:
+            self._facts = self.backend._phobs_intake_facts()
+        return self._facts
 
     # -- pull -------------------------------------------------------------------------------
 
@@ -138,8 +171,13 @@ class ReservationReceiver(BackendService):
         message is authentic and well-formed. ``log_refusal=False``: the controller already
         throttles this source and logs it once, not once per forged request.
         """
+        facts = self.facts()
+        if facts is None:
+            _logger.warning("Phobs push for unknown backend %s", self.backend.id)
+            return PushReply(404, b"")
         try:
-            webhook.verify(self.backend._phobs_secret("webhook_secret"), timestamp, signature, body)
+            secret = self.backend._phobs_open_secret("webhook_secret", facts.webhook_secret_token)
+            webhook.verify(secret, timestamp, signature, body)
         except PhobsAuthError as err:
             if log_refusal:
                 _logger.warning("Refused Phobs push for backend %s: %s", self.backend.id, err)
@@ -151,11 +189,11 @@ class ReservationReceiver(BackendService):
             return PushReply(400, _fault("soap:Client", "malformed message: %s" % err))
         outcomes = []
         for reservation in batch.reservations:
-            if reservation.hotel_code and reservation.hotel_code != self.backend.hotel_code:
+            if reservation.hotel_code and reservation.hotel_code != facts.hotel_code:
                 outcomes.append(self.store_rejected(RejectedReservation(
                     reservation.message_id, reservation.reservation_id,
                     "hotel code %s is not this hotel (%s)" % (
-                        reservation.hotel_code, self.backend.hotel_code),
+                        reservation.hotel_code, facts.hotel_code),
                     reservation.source_xml), "push"))
                 continue
             outcomes.append(self.accept(reservation, "push"))
@@ -174,7 +212,7 @@ class ReservationReceiver(BackendService):
         confirmations = [Confirmation(o.message_id, o.reservation_id, o.pms_ref or None) for o in ok]
         rs = build_hotel_res_notif_rs(
             echo_token=echo_token or new_echo_token(), timestamp=_now_aware(),
-            hotel_code=self.backend.hotel_code, confirmations=confirmations,
+            hotel_code=self.facts().hotel_code, confirmations=confirmations,
             **({"warnings": failed} if ok else {"errors": failed or [
                 OtaError(type="3", code="450", text="no reservation in the message")]}))
         return to_bytes(build_envelope(rs))
@@ -182,7 +220,7 @@ class ReservationReceiver(BackendService):
     def _mark_acknowledged(self, outcomes):
         """Bookkeeping of when Phobs was told; a push and a pull may both tell it about the same
         message at once, and whichever marks it first is right, so a conflict is no error."""
-        message_ids = tuple(o.message_id for o in outcomes if not o.deferred)
+        message_ids = tuple(o.message_id for o in outcomes if not (o.deferred or o.stamped))
         if not message_ids:
             return
         try:
@@ -205,10 +243,11 @@ class ReservationReceiver(BackendService):
         later; never raises for bad data."""
         key = delivery_key(reservation)
         external_id = reservation.reservation_id
-        known = self.inbound_message(key)
-        if known and known.state != "failed":
+        savepoint = "phobs_delivery_%d" % next(self._deliveries)
+        known_id, known_state, known_ref, told_ref = self._known(key, external_id, savepoint)
+        if known_id and known_state != "failed":
             return IngestOutcome(message_id=key, reservation_id=external_id, ok=True,
-                                 pms_ref=known.pms_ref or "", duplicate=True)
+                                 pms_ref=known_ref or "", duplicate=True)
         problem = self._out_of_bounds(reservation)
         if problem:
             _logger.warning("Phobs reservation refused before storing: %s", problem)
@@ -216,31 +255,47 @@ class ReservationReceiver(BackendService):
                 reservation.message_id, reservation.reservation_id, problem,
                 getattr(reservation, "source_xml", None)), source)
         try:
-            with self.env.cr.savepoint():
-                self._check_mapped(reservation)
-                pms_ref = self._pms_ref_for(reservation)
-                self._store_received(reservation, source, key, known, pms_ref)
-                return IngestOutcome(message_id=key, reservation_id=external_id, ok=True,
-                                     pms_ref=pms_ref)
-        except ReservationRefused as err:
+            self._check_mapped(reservation)
+            pms_ref = told_ref or self._new_pms_ref(reservation)
+            stamped = self._store_received(reservation, source, key, known_id, pms_ref)
+            return IngestOutcome(message_id=key, reservation_id=external_id, ok=True,
+                                 pms_ref=pms_ref, stamped=stamped)
+        except Exception as err:  # one bad reservation must not block the batch
+            self.env.cr.execute('ROLLBACK TO SAVEPOINT "%s"' % savepoint)
+            return self._refused(reservation, source, key, err)
+
+    def _refused(self, reservation, source, key, err):
+        """The outcome of a delivery whose storing raised ``err`` (its writes undone): stored
+        as failed with the reason, or deferred if another worker is storing the same one."""
+        external_id = reservation.reservation_id
+        if is_concurrent_write(err):
+            _logger.info("Phobs message %s is being stored by another worker; deferred", key)
+            return IngestOutcome(message_id=key, reservation_id=external_id, ok=False,
+                                 deferred=True)
+        if isinstance(err, ReservationRefused):
             _logger.warning("Phobs reservation %s (message %s) refused: %s",
                             external_id, key, err)
-            return self._store_failure(reservation, source, key, err)
-        except Exception as err:  # one bad reservation must not block the batch
-            if is_concurrent_write(err):
-                _logger.info("Phobs message %s is being stored by another worker; deferred", key)
-                return IngestOutcome(message_id=key, reservation_id=external_id, ok=False,
-                                     deferred=True)
-            _logger.exception("Phobs reservation %s (message %s) could not be stored",
-                              external_id, key)
-            return self._store_failure(reservation, source, key, err)
+        else:
+            _logger.error("Phobs reservation %s (message %s) could not be stored",
+                          external_id, key, exc_info=err)
+        return self._store_failure(reservation, source, key, err)
+
+    def _known(self, key, external_id, savepoint):
+        """``(message id, state, number)`` of the stored message with this delivery key (Nones
+        when there is none), and the number Phobs was already told for this reservation.
+
+        Sets ``savepoint`` in the same round trip, for storing the delivery to be undone on
+        failure; left to the commit to release (a push saves two round trips)."""
+        self.env.cr.execute('SAVEPOINT "%s"; %s' % (savepoint, _KNOWN_SQL), {
+            "backend_id": self.backend.id, "key": key, "external_id": external_id})
+        return self.env.cr.fetchone()
 
     def _out_of_bounds(self, reservation):
         """Why this delivery is unsafe or meaningless (dates, nights, amounts, ids, counts out of
         bounds, or amounts that contradict each other), or None: refused before storing."""
+        facts = self.facts()
         try:
-            bounds.check(reservation, self.backend._phobs_bounds_policy(),
-                         self.backend._phobs_today())
+            bounds.check(reservation, facts.bounds, facts.today)
             data_mapper.price_plan(reservation)
         except (bounds.OutOfBounds, data_mapper.PricingError) as err:
             return str(err)
@@ -252,6 +307,8 @@ class ReservationReceiver(BackendService):
         if ResStatus(reservation.status) == ResStatus.CANCEL:
             return
         if self._mapped_codes is None:
+            self._mapped_codes = self.facts().mapped_codes
+        if self._mapped_codes is None:
             self._mapped_codes = set(self.backend._phobs_room_type_codes())
         unknown = {stay.room_type_code for stay in reservation.room_stays} - self._mapped_codes
         if unknown:
@@ -259,37 +316,37 @@ class ReservationReceiver(BackendService):
                 "Unknown Phobs room type code(s) %s: map them on a room type of this property "
                 "(Hotel Management > Configuration > Room Types)." % ", ".join(sorted(unknown)))
 
-    def _pms_ref_for(self, reservation):
-        """The front-desk reference Phobs is told in the acknowledgement: the booking's own
-        when it is known, else one the PMS draws now for the booking to be placed."""
-        external_id = reservation.reservation_id
-        binding = self.binding(external_id)
-        if binding.pms_ref:
-            return binding.pms_ref
-        waiting = self.env["phobs.message"].sudo().search([
-            ("backend_id", "=", self.backend.id), ("direction", "=", "in"),
-            ("reservation_external_id", "=", external_id), ("state", "=", "received"),
-            ("pms_ref", "!=", False)], limit=1)
-        if waiting:
-            return waiting.pms_ref
+    def _new_pms_ref(self, reservation):
+        """The front-desk reference Phobs is told in the acknowledgement of a reservation it
+        was told none for yet: one the PMS draws now for the booking to be placed (none for a
+        cancellation)."""
         if ResStatus(reservation.status) == ResStatus.CANCEL:
             return ""
         return self.backend._phobs_new_pms_ref() or ""
 
-    def _store_received(self, reservation, source, key, message, pms_ref):
-        values = data_mapper.reservation_values(reservation)
+    def _store_received(self, reservation, source, key, message_id, pms_ref):
+        """Stores the message; whether it was stored with its acknowledgement time (a new
+        pushed message: the reply that acknowledges it is sent only once this commits)."""
+        # The binding's full values are mapped when the message is applied; its amounts were
+        # checked already (_out_of_bounds).
         message_values = {
             "backend_id": self.backend.id, "direction": "in", "source": source,
             "operation": "HotelReservation", "message_id": key,
             "reservation_external_id": reservation.reservation_id,
-            "status": values["status"], "version_at": values["version_at"],
+            "status": ResStatus(reservation.status).value,
+            "version_at": data_mapper.to_server_datetime(reservation.version),
             "body": _text(getattr(reservation, "source_xml", None)),
             "state": "received", "error": False, "pms_ref": pms_ref or False,
         }
-        if message:
-            message.write(message_values)
-        else:
-            self.env["phobs.message"].sudo().create(message_values)
+        Message = self.env["phobs.message"].sudo()
+        if message_id:
+            Message.browse(message_id).write(message_values)
+            return False
+        stamped = source == "push"
+        if stamped:
+            message_values["acknowledged_at"] = server_now()
+        Message._insert_stored(message_values)
+        return stamped
 
     # -- refusals: kept with their reason ---------------------------------------------------
 
