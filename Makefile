@@ -1,5 +1,5 @@
 # The two commands of the README, plus a few conveniences. Everything installs itself on first use.
-.PHONY: setup demo test test-unit test-odoo test-security test-e2e bench stop clean
+.PHONY: setup demo test test-unit test-odoo test-security test-e2e bench soak stop clean
 
 setup:
 	bash devenv/setup.sh
@@ -24,6 +24,9 @@ test-e2e: setup
 
 bench: setup
 	bash devenv/bench.sh
+
+soak: setup
+	bash devenv/soak.sh
 
 stop:
 	bash devenv/postgres.sh stop
