@@ -65,3 +65,15 @@ class TestChannelMovesAtPhobs(AriCase):
 
         self.assertEqual(self._nights(10, 11), [3, 3])
         self.assertEqual(self._nights(20, 21), [2, 2])
+
+    def test_an_upload_accepted_after_the_availability_is_followed_by_it(self):
+        self.inventory_service().full_resync()
+        self.sandbox.call("POST", "/faults", json={"rules": [
+            {"kind": "http_503", "count": 3, "operation": "OTA_HotelResNotifRQ"}]})
+        self.front_desk_booking("DBL", arrival=30, nights=2)
+        self.inventory_service().flush()  # the upload fails three times, the availability goes
+        self.assertEqual(self._nights(30, 31), [2, 2])
+
+        self.drain()  # the upload's retry takes the nights at Phobs once more
+
+        self.assertEqual(self._nights(30, 31), [2, 2])
