@@ -3,8 +3,8 @@ against what Odoo's front desk holds, computed here from the front-desk records 
 
 - every channel booking of the sandbox is one binding at its latest status, placed at the front
   desk with exactly its room types, number of rooms and nights, with one folio of its total to
-  the cent; a cancelled one holds no room; one the channels sold beyond the hotel's rooms is an
-  overbooking conflict for staff (counted apart, never as lost);
+  the cent; a cancelled one holds no room; one the channels sold beyond the hotel's rooms is in
+  the front desk without a room, as an overbooking conflict for staff (counted apart);
 - every message the sandbox saw acknowledged is stored in Odoo (and applied or set aside as
   older);
 - per room type and night of the horizon, the BookingLimit the channels sell from equals the
@@ -92,11 +92,15 @@ def _audit_booking(env, booking, binding, tz, report, oversold):
         if not held:
             nights = {(room_type, night) for room_type, arrival, departure in wanted
                       for night in _nights(arrival, departure)}
-            if binding.sync_state == "conflict" and reservations and nights & oversold:
-                # The channels sold more rooms than the hotel has (Phobs sold from a value
-                # sent before the front desk's last sale reached it): an overbooking staff
-                # resolve, in the front desk without a room. Not lost; counted apart.
-                report["overbooked"].append(booking["id"])
+            conflict = env["phobs.conflict"].search_count([
+                ("phobs_reservation_id", "=", binding.id), ("kind", "=", "overbooking"),
+                ("state", "=", "open")])
+            if binding.sync_state == "conflict" and reservations and conflict:
+                # Placed when the channels had sold more rooms than the hotel has (Phobs sold
+                # from a value sent before the front desk's latest sale reached it): in the
+                # front desk without a room, an overbooking conflict for staff. Counted apart.
+                report["overbooked"].append({"booking": booking["id"],
+                                             "still_oversold": bool(nights & oversold)})
             else:
                 report["lost"].append({"booking": booking["id"], "why": "holds no room (%s)"
                                        % binding.sync_state})

@@ -118,6 +118,7 @@ class Soak:
         self.live = set()
         self.seen = []  # messages already delivered, replayed later as stale versions
         self.crashes = {"workers_killed": [], "postgres_restart_s": []}
+        self.started = time.monotonic()
 
     # setup --------------------------------------------------------------------------------
 
@@ -193,6 +194,9 @@ class Soak:
                     kills.pop(0)
                     disruption = self._kill_worker
                 self._round(round_number, disruption)
+                if round_number % 5 == 0:
+                    print("[soak] round %d: %d actions, %.0f s" % (
+                        round_number, self.actions, time.monotonic() - self.started), flush=True)
         finally:
             crons.stop()
             self.cron_counts = crons.counts
@@ -296,7 +300,7 @@ class Soak:
             if not any(left.values()):
                 return rounds
             if time.monotonic() > deadline:
-                print("soak: did not settle: %s" % left)
+                print("[soak] did not settle: %s" % left)
                 return rounds
             time.sleep(1)
 
@@ -366,9 +370,10 @@ def main(argv=None):
     figure("bookings", "%d channel bookings audited, %d messages acknowledged, %d dead letters, "
            "%d failed messages" % (report["bookings"], report["messages_acked"],
                                    report["dead_letters"], report["failed_messages"]))
-    figure("overbooked", "%d (conflicts for staff: the channels sold more rooms than exist, "
-           "from a value sent before the front desk's latest sale reached Phobs)"
-           % len(report["overbooked"]))
+    figure("overbooked", "%d channel bookings sold beyond the rooms, in the front desk as "
+           "overbooking conflicts for staff (%d of them still oversold at the end)" % (
+               len(report["overbooked"]),
+               sum(1 for o in report["overbooked"] if o["still_oversold"])))
     verdict = {
         "lost": len(report["lost"]), "duplicated": len(report["duplicated"]),
         "wrong_bookings": len(report["wrong"]), "wrong_nights": len(report["wrong_nights"]),
@@ -392,7 +397,7 @@ def main(argv=None):
         "loadavg": os.getloadavg()}, indent=2, default=str))
     enough_faults = sum(faults.values()) * 10 >= soak.actions
     if not enough_faults:
-        print("soak: fewer faults than one per ten actions: the soak did not test enough")
+        print("[soak] fewer faults than one per ten actions: the soak did not test enough")
     return 0 if enough_faults and not any(verdict.values()) else 1
 
 
