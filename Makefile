@@ -1,5 +1,5 @@
 # The two commands of the README, plus a few conveniences. Everything installs itself on first use.
-.PHONY: setup demo test test-unit test-odoo test-security test-e2e bench bench-chain stop clean
+.PHONY: setup demo test test-unit test-odoo test-security test-e2e bench bench-chain soak stop clean
 
 setup:
 	bash devenv/setup.sh
@@ -27,6 +27,9 @@ bench: setup
 
 bench-chain: setup
 	bash devenv/bench_chain.sh $(ARGS)
+
+soak: setup
+	bash devenv/soak.sh $(ARGS)
 
 stop:
 	bash devenv/postgres.sh stop

@@ -2,7 +2,7 @@
 # A private PostgreSQL 15 cluster for the demo and the tests: data under var/pg, reachable only on
 # a unix socket in var/pg/run (no TCP), run as a non-root user, with a dedicated `odoo` role
 # (Odoo refuses the `postgres` superuser).
-#   devenv/postgres.sh start|stop|status
+#   devenv/postgres.sh start|stop|restart|status
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -78,6 +78,7 @@ stop() {
 case "${1:-start}" in
     start) start ;;
     stop) stop ;;
+    restart) stop; start ;;  # the endurance soak's database restart (make soak)
     status) running && echo running || echo stopped ;;
-    *) echo "usage: $0 start|stop|status" >&2; exit 2 ;;
+    *) echo "usage: $0 start|stop|restart|status" >&2; exit 2 ;;
 esac

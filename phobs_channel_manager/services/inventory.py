@@ -66,6 +66,7 @@ class PhobsInventoryService(BackendService):
             # Reservations first: availability, sent last, is the absolute truth Phobs keeps.
             if uploads:
                 ReservationUploader(self.env, self.backend).upload(client, uploads, result)
+                ari_rows |= Outbox._claim(self.backend, list(KINDS))  # the nights they moved
             for kind in KINDS:
                 rows = ari_rows.filtered(lambda row, kind=kind: row.kind == kind)
                 if rows:

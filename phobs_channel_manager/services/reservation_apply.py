@@ -9,7 +9,10 @@ see and retry; it never stops the messages after it.
 """
 import logging
 
+from odoo import fields
+
 from ..phobs_api import ari
+from ..phobs_api.dates import last_night
 from ..phobs_api.messages.reservation_xml import parse_stored_reservation
 from ..phobs_api.profile import DEFAULT_PROFILE
 from ..phobs_api.records import ResStatus
@@ -79,6 +82,7 @@ class ReservationApplier(BackendService):
         if binding and _is_older(values["version_at"], binding.version_at):
             message.write({"state": "ignored", "phobs_reservation_id": binding.id,
                            "channel_id": binding.channel_id.id, "pms_ref": binding.pms_ref})
+            self._mark_availability(_version_ranges(values))  # Phobs moved them too
             return
 
         previous_ranges = binding._stay_ranges() if binding else []
@@ -158,8 +162,19 @@ class ReservationApplier(BackendService):
         })
 
     def _mark_availability(self, ranges):
+        """Forced: Phobs moved these nights itself when the channel sold, changed or cancelled
+        the booking, so what it last accepted from us no longer says what it holds (a value
+        we sent before we had the sale overwrote the sale's take)."""
         for room_type_code, date_from, date_to in ranges:
-            self.backend._phobs_mark_dirty(ari.AVAILABILITY, [room_type_code], date_from, date_to)
+            self.backend._phobs_mark_dirty(ari.AVAILABILITY, [room_type_code], date_from, date_to,
+                                           force=True)
+
+
+def _version_ranges(values):
+    """``[(room_type_code, first_night, last_night)]`` of one delivered version."""
+    return [(stay["room_type_code"], stay["arrival"],
+             fields.Date.to_string(last_night(fields.Date.from_string(stay["departure"]))))
+            for stay in values["stays"]]
 
 
 def _is_older(incoming, stored):

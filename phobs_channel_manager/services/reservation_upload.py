@@ -9,6 +9,8 @@ import logging
 
 from odoo import fields
 
+from ..phobs_api.ari import AVAILABILITY
+from ..phobs_api.dates import last_night
 from .base import BackendService
 from .error_handling import PhobsErrorHandlingService
 
@@ -39,3 +41,13 @@ class ReservationUploader(BackendService):
                     errors.append(batch.error)
             result.errors.extend(errors)
             handler.settle(row, errors)
+            if not errors:
+                self._mark_nights(reservation)
+
+    def _mark_nights(self, reservation):
+        """Phobs moved the uploaded booking's nights itself: they are sent again (forced), in
+        this flush, or an upload retried after the availability went would leave them off."""
+        for stay in reservation.room_stays:
+            self.backend.with_context(phobs_no_flush_trigger=True)._phobs_mark_dirty(
+                AVAILABILITY, [stay.room_type_code], stay.arrival, last_night(stay.departure),
+                force=True)
