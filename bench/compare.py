@@ -10,7 +10,7 @@ import re
 import sys
 
 LINE = re.compile(r"^([a-z_0-9]+(?:\.[a-z_0-9]+)?): (.*)$")
-NUMBER = re.compile(r"-?\d[\d,]*(?:\.\d+)?")
+NUMBER = re.compile(r"(?<![\w.])-?\d[\d,]*(?:\.\d+)?")  # not the 50 of "p50"
 
 
 def figures(path):

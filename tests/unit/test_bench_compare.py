@@ -19,3 +19,7 @@ def test_each_figure_is_compared_by_its_first_number(tmp_path):
     assert rows[3] == "| `webhook.ratio` | 31.6 % | 15.8 | 2.00 |"
     assert rows[4] == "| `new.figure` | 1,250 requests |  |  |"
     assert rows[5] == "| `gone.figure` |  | 3 |  |"
+
+
+def test_a_number_inside_a_word_is_not_the_figure():
+    assert compare.first_number("p50 15.8, p95 31.4") == 15.8
