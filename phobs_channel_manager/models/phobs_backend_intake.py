@@ -12,8 +12,8 @@ from odoo import fields, models
 from ..phobs_api.bounds import BoundsPolicy
 
 #: ``webhook_secret_token``: the ciphertext, opened with ``_phobs_open_secret`` when needed;
-#: ``mapped_codes``: the mapped room type codes (a frozenset), None when the PMS bridge reads
-#: them otherwise (``_phobs_room_type_codes``).
+#: ``mapped_codes``: the mapped room type codes (a frozenset), in the same query when the PMS
+#: bridge gives them as SQL, else from ``_phobs_room_type_codes``.
 IntakeFacts = namedtuple("IntakeFacts",
                          "hotel_code webhook_secret_token bounds today mapped_codes")
 
@@ -41,8 +41,10 @@ class PhobsBackendIntake(models.Model):
         hotel_code, token, past_days, future_days, max_nights, user_tz, codes = row
         bounds = BoundsPolicy(past_days=past_days, future_days=future_days,
                               max_nights=max_nights)
+        if codes is None:
+            codes = self._phobs_room_type_codes()
         return IntakeFacts(hotel_code, token, bounds, self._phobs_intake_today(user_tz),
-                           None if codes is None else frozenset(codes))
+                           frozenset(codes))
 
     def _phobs_intake_today(self, user_tz):
         """The date today as ``fields.Date.context_today`` tells it for this environment (the

@@ -110,7 +110,6 @@ _UNREAD = object()
 class ReservationReceiver(BackendService):
     def __init__(self, env, backend):
         super().__init__(env, backend)
-        self._mapped_codes = None  # the backend's mapped room types, read once per receiver
         self._facts = _UNREAD
         self._deliveries = itertools.count()  # names the savepoint of each delivery
 
@@ -306,11 +305,8 @@ class ReservationReceiver(BackendService):
         refused now, while Phobs can still be told."""
         if ResStatus(reservation.status) == ResStatus.CANCEL:
             return
-        if self._mapped_codes is None:
-            self._mapped_codes = self.facts().mapped_codes
-        if self._mapped_codes is None:
-            self._mapped_codes = set(self.backend._phobs_room_type_codes())
-        unknown = {stay.room_type_code for stay in reservation.room_stays} - self._mapped_codes
+        codes = {stay.room_type_code for stay in reservation.room_stays}
+        unknown = codes - self.facts().mapped_codes
         if unknown:
             raise ReservationRefused(
                 "Unknown Phobs room type code(s) %s: map them on a room type of this property "
