@@ -79,10 +79,11 @@ class PhobsBackend(models.Model):
             return []
         now = fields.Datetime.now()
         options = []
+        # The state is read from these rooms' lines only: a domain on reservation_id.state
+        # would first list every confirmed reservation of the database.
         lines = self.env["hotel.room.reservation.line"].sudo().search([
-            ("room_id", "in", rooms.ids), ("reservation_id.state", "=", "confirm"),
-            ("check_in", ">", now)])
-        for line in lines:
+            ("room_id", "in", rooms.ids), ("check_in", ">", now)])
+        for line in lines.filtered(lambda l: l.reservation_id.state == "confirm"):
             line_arrival, line_departure = self._phobs_line_dates(line)
             if not (line_arrival < departure and arrival < line_departure):
                 continue
