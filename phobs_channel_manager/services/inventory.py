@@ -38,6 +38,9 @@ class FlushResult:
     days_changed: int = 0
     requests: int = 0
     failed_batches: int = 0
+    #: Another flush committed after this transaction began: nothing was sent (see
+    #: ``phobs.outbox._take_flush_turn``); a fresh transaction may flush.
+    stale: bool = False
     errors: list = field(default_factory=list)
     #: Per kind: ``{"days": n, "runs": n, "requests": n}``, for the figures staff and tests read.
     kinds: dict = field(default_factory=dict)
@@ -57,6 +60,9 @@ class PhobsInventoryService(BackendService):
         # days would both upsert the accepted values and one would fail to serialize.
         if not self.try_transaction_lock("flush"):
             return result  # another worker is flushing this backend; the cron takes what is left
+        if not Outbox._take_flush_turn(self.backend):
+            result.stale = True
+            return result
         uploads = Outbox._claim(self.backend, ["reservation"])
         ari_rows = Outbox._claim(self.backend, list(KINDS))
         result.rows = len(uploads) + len(ari_rows)
@@ -287,7 +293,10 @@ def _bounds(dirty):
 
 
 def _flush_in_background(env, backend):
-    PhobsInventoryService(env, backend).flush()
+    if PhobsInventoryService(env, backend).flush().stale:
+        # This job owns its transaction (applying committed its work): a fresh one may flush.
+        env.cr.commit()
+        PhobsInventoryService(env, backend).flush()
 
 
 background.register(background.FLUSH, _flush_in_background)
