@@ -292,11 +292,15 @@ def _bounds(dirty):
             max(max(days) for days in dirty.values()))
 
 
-def _flush_in_background(env, backend):
-    if PhobsInventoryService(env, backend).flush().stale:
-        # This job owns its transaction (applying committed its work): a fresh one may flush.
+def flush_in_own_transaction(env, backend):
+    """A flush by a caller that owns its transaction and has nothing of its own left in it
+    (a cron, the background job): when another flush committed after this transaction began,
+    it commits and flushes once more, in a fresh one."""
+    result = PhobsInventoryService(env, backend).flush()
+    if result.stale:
         env.cr.commit()
-        PhobsInventoryService(env, backend).flush()
+        result = PhobsInventoryService(env, backend).flush()
+    return result
 
 
-background.register(background.FLUSH, _flush_in_background)
+background.register(background.FLUSH, flush_in_own_transaction)
