@@ -73,7 +73,7 @@ KILLS_AT = (0.2, 0.5, 0.8)
 PG_RESTART_AT = 0.65
 SETTLE_TIMEOUT = 480
 #: Server log lines counted for diagnostics (soak.json "server_log").
-LOG_NEEDLES = {"claim_skipped": "its rows are left to the next run",
+LOG_NEEDLES = {"claim_skipped": "changed by another worker since this transaction began",
                "stale_flush": "flushed after this transaction began",
                "serialization_failures": "could not serialize access"}
 
