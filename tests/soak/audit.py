@@ -77,6 +77,9 @@ def night_evidence(env, backend, sandbox_bookings, code, night):
                     "written": r.write_date, "done_at": r.done_at, "attempts": r.attempts,
                     "range": "%s..%s" % (r.date_from, r.date_to)} for r in rows[-30:]],
         "front_desk": holding,
+        # One room, two stays the same night: the free-room count counts that room once.
+        "double_booked_rooms": sorted(room for room, n in Counter(
+            h["room"] for h in holding if h["state"] in OCCUPYING).items() if n > 1),
         "phobs_bookings": [{"id": b["id"], "channel": b["channel"], "status": b["status"],
                             "version": b["version"]} for b in sandbox_bookings
                            if any(s["room_type"] == code and night in _nights(
