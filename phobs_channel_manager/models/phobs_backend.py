@@ -26,7 +26,7 @@ from ..phobs_api.url_policy import production_url_problem
 from ..services import background
 from ..services.channel_manager import PhobsChannelManagerService
 from ..services.cron import run_per_backend
-from ..services.inventory import PhobsInventoryService
+from ..services.inventory import PhobsInventoryService, flush_in_own_transaction
 from ..services.reservation_sync import PhobsReservationSyncService
 
 _logger = logging.getLogger(__name__)
@@ -253,7 +253,7 @@ class PhobsBackend(models.Model):
     @api.model
     def _cron_flush(self):
         run_per_backend(self.sudo().search([]),
-                        lambda backend: PhobsInventoryService(self.env, backend).flush(),
+                        lambda backend: flush_in_own_transaction(self.env, backend),
                         "outbox flush")
 
     @api.model

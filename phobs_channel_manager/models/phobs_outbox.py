@@ -114,6 +114,39 @@ class PhobsOutbox(models.Model):
         """Replaying or discarding changes what Phobs receives: managers only."""
         self.env["phobs.backend"]._phobs_check_manager()
 
+    def init(self):
+        # One row per backend, rewritten by every flush holding the backend's flush lock: a
+        # flush that cannot rewrite it started its transaction before another flush committed.
+        self.env.cr.execute("""
+            CREATE TABLE IF NOT EXISTS phobs_outbox_flush_turn (
+                backend_id integer PRIMARY KEY,
+                flushes bigint NOT NULL DEFAULT 0)
+        """)
+
+    @api.model
+    def _take_flush_turn(self, backend):
+        """Whether this transaction may flush the backend's outbox; call it holding the flush
+        lock, before claiming anything.
+
+        Transactions are REPEATABLE READ and take their snapshot at their first statement,
+        often before the flush lock. A transaction that began before another flush committed
+        sees neither what that flush told Phobs (the accepted values its diff is made against)
+        nor the front-desk changes it sent: computing and sending from that snapshot puts an
+        older figure back at Phobs, recorded as accepted, and nothing pending is left to
+        correct it. Such a transaction flushes nothing; the next run takes the rows."""
+        try:
+            with self.env.cr.savepoint():
+                self.env.cr.execute("""
+                    INSERT INTO phobs_outbox_flush_turn AS turn (backend_id, flushes)
+                    VALUES (%s, 1)
+                    ON CONFLICT (backend_id) DO UPDATE SET flushes = turn.flushes + 1
+                """, (backend.id,), log_exceptions=False)
+            return True
+        except psycopg2.errors.SerializationFailure:
+            _logger.info("Outbox of backend %s flushed after this transaction began; its rows "
+                         "are left to the next run", backend.id)
+            return False
+
     @api.model
     def _claim(self, backend, kinds, limit=500):
         """Locks due pending rows of a backend for this transaction, skipping rows another

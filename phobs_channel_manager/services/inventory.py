@@ -38,6 +38,9 @@ class FlushResult:
     days_changed: int = 0
     requests: int = 0
     failed_batches: int = 0
+    #: Another flush committed after this transaction began: nothing was sent (see
+    #: ``phobs.outbox._take_flush_turn``); a fresh transaction may flush.
+    stale: bool = False
     errors: list = field(default_factory=list)
     #: Per kind: ``{"days": n, "runs": n, "requests": n}``, for the figures staff and tests read.
     kinds: dict = field(default_factory=dict)
@@ -57,6 +60,9 @@ class PhobsInventoryService(BackendService):
         # days would both upsert the accepted values and one would fail to serialize.
         if not self.try_transaction_lock("flush"):
             return result  # another worker is flushing this backend; the cron takes what is left
+        if not Outbox._take_flush_turn(self.backend):
+            result.stale = True
+            return result
         uploads = Outbox._claim(self.backend, ["reservation"])
         ari_rows = Outbox._claim(self.backend, list(KINDS))
         result.rows = len(uploads) + len(ari_rows)
@@ -286,8 +292,15 @@ def _bounds(dirty):
             max(max(days) for days in dirty.values()))
 
 
-def _flush_in_background(env, backend):
-    PhobsInventoryService(env, backend).flush()
+def flush_in_own_transaction(env, backend):
+    """A flush by a caller that owns its transaction and has nothing of its own left in it
+    (a cron, the background job): when another flush committed after this transaction began,
+    it commits and flushes once more, in a fresh one."""
+    result = PhobsInventoryService(env, backend).flush()
+    if result.stale:
+        env.cr.commit()
+        result = PhobsInventoryService(env, backend).flush()
+    return result
 
 
-background.register(background.FLUSH, _flush_in_background)
+background.register(background.FLUSH, flush_in_own_transaction)

@@ -4,6 +4,8 @@ import threading
 from datetime import date, timedelta
 
 import odoo
+import psycopg2
+from odoo.addons.phobs_channel_manager.services.inventory import PhobsInventoryService
 
 from committed_setup import committed_hotel, run_worker
 from harness.processes import OdooServer
@@ -95,3 +97,50 @@ def test_a_flush_skips_a_row_changed_after_its_snapshot_instead_of_failing(datab
                                              ["availability"])
         assert claimed.ids == [row_id]
         claimed.unlink()
+
+
+def test_a_flush_older_than_another_flush_sends_nothing(database):
+    """Odoo's transactions are REPEATABLE READ and a flush takes its snapshot before its lock.
+    A flush whose snapshot predates another flush's commit works from front-desk figures that
+    flush already dealt with: it put an older figure back at Phobs and recorded it as
+    accepted, leaving nothing pending to correct it (the soak's nights one room short). Such a
+    flush sends nothing; the next run, with a fresh snapshot, takes its rows."""
+    sandbox, hotel, room, backend_id = committed_hotel(database, "O", 5)
+    run_worker(database, "flush", str(backend_id))  # Phobs and Odoo agree: 5 rooms
+    registry = odoo.registry(database)
+    night = date.today() + timedelta(days=5)
+
+    def set_out_of_service(cr, flag):
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {"phobs_no_flush_trigger": True})
+        env["hotel.room"].search([("name", "=", "%s-1" % room)]).phobs_out_of_service = flag
+
+    def flush(cr):
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {"phobs_no_flush_trigger": True})
+        try:  # as the crons run it: a flush that fails is rolled back
+            PhobsInventoryService(env, env["phobs.backend"].browse(backend_id)).flush()
+            cr.commit()
+        except psycopg2.Error:
+            cr.rollback()
+
+    with odoo.api.Environment.manage():
+        with registry.cursor() as cr:
+            set_out_of_service(cr, True)  # 4 rooms; its rows are not taken by the first flush
+        with registry.cursor() as holder, registry.cursor() as older, \
+                registry.cursor() as newer:
+            # Rows a flush does not take: due only later (retry backoff) or held by another
+            # transaction at that moment.
+            holder.execute("SELECT id FROM phobs_outbox WHERE backend_id = %s AND state = "
+                           "'pending' FOR UPDATE", (backend_id,))
+            older.execute("SELECT count(*) FROM phobs_outbox")  # this snapshot: 4 rooms
+            with registry.cursor() as cr:
+                set_out_of_service(cr, False)  # 5 rooms again
+            flush(newer)  # sends 5
+            holder.rollback()
+            flush(older)
+    run_worker(database, "flush", str(backend_id))
+
+    with odoo.api.Environment.manage(), registry.cursor() as cr:
+        cr.execute("SELECT count(*) FROM phobs_outbox WHERE backend_id = %s AND state = "
+                   "'pending'", (backend_id,))
+        assert cr.fetchone() == (0,)
+    assert sandbox.availability(hotel["code"], room, night, night) == {str(night): 5}

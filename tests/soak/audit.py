@@ -46,7 +46,45 @@ def audit(env, backend, sandbox, hotel_code, horizon_days):
                                                  horizon_days)
     for wrong in report["wrong_nights"]:  # did Phobs's counter drift from its own bookings?
         wrong["sold_at_phobs"] = sold[wrong["room_type"], wrong["night"]]
+        wrong["evidence"] = night_evidence(env, backend, everything, wrong["room_type"],
+                                           wrong["night"])
     return report
+
+
+def night_evidence(env, backend, sandbox_bookings, code, night):
+    """What explains a wrong night: the value Odoo last stored as accepted for it, the outbox
+    rows that covered it, the front-desk lines and the Phobs bookings holding it."""
+    state = env["phobs.ari.state"].search([
+        ("backend_id", "=", backend.id), ("kind", "=", "availability"),
+        ("room_type_code", "=", code), ("day", "=", night)])
+    rows = env["phobs.outbox"].search([
+        ("backend_id", "=", backend.id), ("kind", "=", "availability"),
+        ("room_type_code", "=", code), ("date_from", "<=", night), ("date_to", ">=", night)],
+        order="id")
+    lines = env["hotel.room.reservation.line"].search([
+        ("room_id.room_categ_id.phobs_code", "=", code)])
+    tz = backend._phobs_tz()
+    holding = []
+    for line in lines:
+        arrival, departure = stay_dates(line.check_in, line.check_out, tz)
+        if str(arrival) <= night < str(departure):
+            holding.append({"reservation": line.reservation_id.id, "room": line.room_id.name,
+                            "state": line.reservation_id.state,
+                            "write_date": line.reservation_id.write_date})
+    return {
+        "accepted": [(s.value, s.accepted_at) for s in state],
+        "outbox": [{"id": r.id, "state": r.state, "force": r.force, "created": r.create_date,
+                    "written": r.write_date, "done_at": r.done_at, "attempts": r.attempts,
+                    "range": "%s..%s" % (r.date_from, r.date_to)} for r in rows[-30:]],
+        "front_desk": holding,
+        # One room, two stays the same night: the free-room count counts that room once.
+        "double_booked_rooms": sorted(room for room, n in Counter(
+            h["room"] for h in holding if h["state"] in OCCUPYING).items() if n > 1),
+        "phobs_bookings": [{"id": b["id"], "channel": b["channel"], "status": b["status"],
+                            "version": b["version"]} for b in sandbox_bookings
+                           if any(s["room_type"] == code and night in _nights(
+                               s["arrival"], s["departure"]) for s in b["room_stays"])],
+    }
 
 
 def _nights(arrival, departure):

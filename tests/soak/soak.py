@@ -72,6 +72,10 @@ MODES = ("auto", "burst", "auto", "push_now", "pull")
 KILLS_AT = (0.2, 0.5, 0.8)
 PG_RESTART_AT = 0.65
 SETTLE_TIMEOUT = 480
+#: Server log lines counted for diagnostics (soak.json "server_log").
+LOG_NEEDLES = {"claim_skipped": "changed by another worker since this transaction began",
+               "stale_flush": "flushed after this transaction began",
+               "serialization_failures": "could not serialize access"}
 
 
 def figure(name, value):
@@ -161,6 +165,11 @@ class Soak:
         odoo = self.odoo
         with odoo.api.Environment.manage(), odoo.registry(self.args.database).cursor() as cr:
             yield odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+
+    def server_log_counts(self):
+        """How often the server's log told of flushes that met another's work (diagnostics)."""
+        text = self.server.log_path.read_bytes()[self.server._log_start:].decode("utf-8", "replace")
+        return {name: text.count(needle) for name, needle in LOG_NEEDLES.items()}
 
     def stop(self):
         for part in ("server", "sandbox"):
@@ -347,6 +356,7 @@ def main(argv=None):
         audit_started = time.monotonic()
         report = soak.audit()
         finished = time.monotonic()
+        server_log = soak.server_log_counts()
     finally:
         soak.stop()
     faults = {group: sum(r["fired"] for r in soak.fault_rules if r["kind"] in kinds)
@@ -383,6 +393,7 @@ def main(argv=None):
     }
     for name, value in verdict.items():
         figure(name, value)
+    figure("server_log", ", ".join("%s %d" % item for item in server_log.items()))
     figure("duration_s", "%.0f (setup %.0f, traffic %.0f, settle %.0f in %d rounds, audit %.0f), "
            "load average %s" % (finished - started, traffic_started - started,
                                 settle_started - traffic_started, audit_started - settle_started,
@@ -393,7 +404,7 @@ def main(argv=None):
         "actions": soak.actions, "counts": counts, "front_desk": soak.staff.counts,
         "soak_pushes": soak.pusher.counts, "crons": soak.cron_counts, "faults": faults,
         "fault_rules": soak.fault_rules, "crashes": soak.crashes, "verdict": verdict,
-        "report": report, "duration_s": round(finished - started, 1),
+        "report": report, "server_log": server_log, "duration_s": round(finished - started, 1),
         "loadavg": os.getloadavg()}, indent=2, default=str))
     enough_faults = sum(faults.values()) * 10 >= soak.actions
     if not enough_faults:
