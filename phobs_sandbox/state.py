@@ -9,6 +9,7 @@ import secrets
 import sqlite3
 import string
 import threading
+import time
 from contextlib import contextmanager
 
 from .schema import HOTEL_FIELDS, MESSAGE_FIELDS, RESTRICTION_COLUMNS, SCHEMA, TRANSIENT
@@ -174,16 +175,31 @@ class Store:
         stored = {row["day"]: row["booking_limit"] for row in rows}
         return {day: stored.get(day, units) for day in days}
 
-    def set_availability(self, hotel, room_type, days, limit):
+    def set_availability(self, hotel, room_type, days, limit, ref=None):
         with self.transaction() as db:
             db.executemany("INSERT OR REPLACE INTO availability VALUES (?, ?, ?, ?)",
                            [(hotel, room_type, day, limit) for day in days])
+            self._log_availability(db, [(hotel, room_type, day, limit, None, "ota", ref)
+                                        for day in days])
 
-    def adjust_availability(self, hotel, room_type, day, delta):
+    def adjust_availability(self, hotel, room_type, day, delta, source="sale", ref=None):
         with self.transaction() as db:
             current = self.booking_limits(hotel, room_type, [day])[day]
             db.execute("INSERT OR REPLACE INTO availability VALUES (?, ?, ?, ?)",
                        (hotel, room_type, day, current + delta))
+            self._log_availability(db, [(hotel, room_type, day, current + delta, delta, source,
+                                         ref)])
+
+    @staticmethod
+    def _log_availability(db, rows):
+        at = time.time()
+        db.executemany("INSERT INTO availability_log (at, hotel, room_type, day, booking_limit, "
+                       "delta, source, ref) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                       [(at,) + row for row in rows])
+
+    def availability_log(self, hotel, since=0):
+        return self._all("SELECT * FROM availability_log WHERE hotel = ? AND seq > ? ORDER BY seq",
+                         (hotel, since))
 
     def set_restrictions(self, hotel, room_type, rate_plan, days, changes):
         """Upsert only the restriction columns named in ``changes``; the others keep their value."""

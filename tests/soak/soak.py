@@ -317,6 +317,7 @@ class Soak:
 
     def audit(self):
         from audit import audit
+        from overbookings import classify
         with self.env() as env:
             backend = env["phobs.backend"].browse(self.backend_id)
             report = audit(env, backend, self.sandbox, self.hotel["code"], self.horizon_days)
@@ -324,6 +325,12 @@ class Soak:
                 ("backend_id", "=", self.backend_id), ("state", "=", "dead")])
             report["failed_messages"] = env["phobs.message"].search_count([
                 ("backend_id", "=", self.backend_id), ("state", "=", "failed")])
+            try:
+                report["overbookings_by_cause"], report["overbooking_causes"] = classify(
+                    env, backend, self.sandbox, self.hotel["code"], report["overbooked"],
+                    ROOM_UNITS)
+            except Exception as err:  # noqa: BLE001 - a diagnosis, never the audit's verdict
+                report["overbookings_by_cause"] = {"unclassified (%s)" % err: 0}
         return report
 
 
@@ -374,6 +381,8 @@ def main(argv=None):
            "overbooking conflicts for staff (%d of them still oversold at the end)" % (
                len(report["overbooked"]),
                sum(1 for o in report["overbooked"] if o["still_oversold"])))
+    figure("overbookings_by_cause", ", ".join(
+        "%s %d" % item for item in report["overbookings_by_cause"].items()))
     verdict = {
         "lost": len(report["lost"]), "duplicated": len(report["duplicated"]),
         "wrong_bookings": len(report["wrong"]), "wrong_nights": len(report["wrong_nights"]),
