@@ -398,7 +398,9 @@ def main(argv=None):
                                 settle_rounds, finished - audit_started,
                                 "%.2f %.2f %.2f" % os.getloadavg()))
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    (ARTIFACTS / "soak.json").write_text(json.dumps({
+    # Named after a database of its own when soaks run side by side.
+    name = "soak.json" if args.database == "phobs_soak" else "soak-%s.json" % args.database
+    (ARTIFACTS / name).write_text(json.dumps({
         "actions": soak.actions, "counts": counts, "front_desk": soak.staff.counts,
         "soak_pushes": soak.pusher.counts, "crons": soak.cron_counts, "faults": faults,
         "fault_rules": soak.fault_rules, "crashes": soak.crashes, "verdict": verdict,
