@@ -63,12 +63,13 @@ def _explain(booking, by_night, versions, stored, rooms):
         value = sets[-1]
         at_set = [row for row in night if row["seq"] < value["seq"]]
         excess = value["booking_limit"] - (rooms[sale["room_type"]] - _sold(at_set))
-        causes = _uncounted(at_set, value["at"], versions, stored)
+        uncounted = _uncounted(at_set, value["at"], versions, stored)
+        causes = {item["cause"] for item in uncounted}
         cause = next((c for c in ("stored_unapplied", "in_flight", "applied_before_arrival")
                       if c in causes), "other")
         return {"cause": cause, "room_type": sale["room_type"], "night": sale["day"],
                 "sold_at": sale["at"], "value": value["booking_limit"], "value_at": value["at"],
-                "excess": excess, "uncounted": causes}
+                "excess": excess, "uncounted": uncounted}
     return {"cause": "front_desk", "why": "free by Phobs's own bookings on every night"}
 
 
@@ -86,7 +87,10 @@ def _uncounted(rows, at, versions, stored):
         taken[reservation, int(version)] -= row["delta"]
         if row["delta"] < 0:
             live[reservation] = int(version)
-    causes = []
+    causes = []  # per uncounted sale: its cause, and how long before the value's arrival
+    # it was sold, stored and applied (negative: after), in seconds
+    sold_at = {row["ref"]: row["at"] for row in rows if row["source"] == "channel"
+               and row["delta"] < 0}
     for reservation, version in live.items():
         units = taken[reservation, version]
         if units <= 0:
@@ -106,8 +110,13 @@ def _uncounted(rows, at, versions, stored):
             if older == version:
                 state = "stored_unapplied"
         if units > applied:
-            causes.append(state)
-    return sorted(set(causes))
+            message = stored.get(versions.get((reservation, version))) or {}
+            causes.append({
+                "cause": state, "reservation": reservation, "version": version,
+                "sold_s": round(at - sold_at.get("%s:%s" % (reservation, version), at), 1),
+                "stored_s": message and round(at - _epoch(message["create_date"]), 1),
+                "applied_s": message and round(at - _epoch(message["write_date"]), 1)})
+    return causes
 
 
 def _units_of(rows, reservation, version):
