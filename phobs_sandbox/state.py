@@ -20,7 +20,9 @@ def _placeholders(values):
 
 
 class Store:
-    def __init__(self, path=":memory:"):
+    def __init__(self, path=":memory:", log_availability=False):
+        #: Keep every BookingLimit change in ``availability_log`` (the soak's diagnosis).
+        self.log_availability = log_availability
         self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         self._db.row_factory = sqlite3.Row
         self._lock = threading.RLock()
@@ -190,8 +192,9 @@ class Store:
             self._log_availability(db, [(hotel, room_type, day, current + delta, delta, source,
                                          ref)])
 
-    @staticmethod
-    def _log_availability(db, rows):
+    def _log_availability(self, db, rows):
+        if not self.log_availability:
+            return
         at = time.time()
         db.executemany("INSERT INTO availability_log (at, hotel, room_type, day, booking_limit, "
                        "delta, source, ref) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",

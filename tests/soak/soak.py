@@ -127,7 +127,8 @@ class Soak:
         self.odoo = odoo_env(self.args.database)
         # Small pages and short-lived tokens: more requests, so more chances for faults.
         self.sandbox = Sandbox("--seed", str(self.args.seed), "--page-size", "10",
-                               "--token-ttl", "30", "--push-retry-base", "0.5").wait_ready()
+                               "--token-ttl", "30", "--push-retry-base", "0.5",
+                               "--log-availability").wait_ready()
         self.server = OdooServer(self.args.database, workers=self.args.workers, extra_args=(
             "--limit-time-real", "1800", "--limit-time-cpu", "1800")).wait_ready()
         self.hotel, self.backend_id = setup_backend(self.odoo, self.args.database, self.sandbox,
