@@ -10,8 +10,12 @@ applied of the booking when the value reached Phobs) say the cause:
 - ``stored_unapplied``: Odoo had stored the sale's message but not applied it;
 - ``in_flight``: the sale was at Phobs, not yet stored in Odoo (or sold while the value was
   on its way: the value's computation time is not known here, only its arrival);
-- ``front_desk``: Phobs's own bookings left the room free: the front desk had taken it (a race
-  with a walk-in that no value can close);
+- ``front_desk``: Phobs's own bookings left the room free, and a front-desk booking of those
+  nights reached Phobs (as an upload) only after the sale: a race with a walk-in that no value
+  can close;
+- ``one_room_for_the_stay``: Phobs's own bookings left a room on every night, and no front-desk
+  booking was on its way, but no one room was free for the whole stay (guests already in
+  house are not moved): availability is counted per night;
 - ``applied_before_arrival``: every uncounted sale was applied before the value arrived (the
   value was computed before it was applied);
 - ``other``: none of these.
@@ -19,7 +23,11 @@ applied of the booking when the value reached Phobs) say the cause:
 from collections import Counter, defaultdict
 from datetime import datetime, timezone
 
-CAUSES = ("stored_unapplied", "in_flight", "front_desk", "applied_before_arrival", "other")
+CAUSES = ("stored_unapplied", "in_flight", "front_desk", "one_room_for_the_stay",
+          "applied_before_arrival", "other")
+#: How long after a channel sale a front-desk booking of the same nights may reach Phobs and
+#: still count as the walk-in the sale raced with.
+UPLOAD_RACE_S = 300
 
 
 def classify(env, backend, sandbox, hotel_code, overbooked, rooms):
@@ -70,7 +78,15 @@ def _explain(booking, by_night, versions, stored, rooms):
         return {"cause": cause, "room_type": sale["room_type"], "night": sale["day"],
                 "sold_at": sale["at"], "value": value["booking_limit"], "value_at": value["at"],
                 "excess": excess, "uncounted": uncounted}
-    return {"cause": "front_desk", "why": "free by Phobs's own bookings on every night"}
+    uploads = [row for sale in sales for row in by_night[sale["room_type"], sale["day"]]
+               if row["source"] == "upload" and row["delta"] < 0
+               and 0 <= row["at"] - sale["at"] <= UPLOAD_RACE_S]
+    if uploads:
+        return {"cause": "front_desk", "why": "free by Phobs's own bookings; front-desk booking "
+                "%s reached Phobs %.1f s after the sale" % (
+                    uploads[0]["ref"], uploads[0]["at"] - sales[0]["at"])}
+    return {"cause": "one_room_for_the_stay", "why": "a room free on every night at Phobs, "
+            "none for the whole stay"}
 
 
 def _sold(rows):
