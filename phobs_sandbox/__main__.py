@@ -41,6 +41,9 @@ def parse_args(argv):
                         help="first retry delay of a failed push; doubles per attempt (max 300 s)")
     parser.add_argument("--page-size", type=_positive(int), default=100, metavar="N",
                         help="reservations per pull when the RQ sets no MaxResponses")
+    parser.add_argument("--log-availability", action="store_true",
+                        help="keep every BookingLimit change (GET /_control/hotels/CODE/"
+                             "availability-log), to tell why a room was sold twice")
     parser.add_argument("--log-level", default="WARNING",
                         choices=("DEBUG", "INFO", "WARNING", "ERROR"), type=str.upper)
     args = parser.parse_args(argv)
@@ -57,7 +60,8 @@ def main(argv=None):
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     sandbox = Sandbox(args.hotels, db=args.db, token_ttl=args.token_ttl, seed=args.seed,
                       push=args.push, page_size=args.page_size,
-                      push_retry_base=args.push_retry_base)
+                      push_retry_base=args.push_retry_base,
+                      log_availability=args.log_availability)
     server = SandboxServer((args.host, args.port), sandbox)
     stopping = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):

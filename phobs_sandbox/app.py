@@ -11,8 +11,8 @@ from .state import Store
 
 class Sandbox:
     def __init__(self, hotels=(), db=":memory:", token_ttl=3600, seed=None, push=False,
-                 page_size=100, push_retry_base=1.0):
-        self.store = Store(db)
+                 page_size=100, push_retry_base=1.0, log_availability=False):
+        self.store = Store(db, log_availability)
         for hotel in hotels:
             self.store.put_hotel(hotel)
         self.auth = Auth(self.store, token_ttl)

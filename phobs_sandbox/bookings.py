@@ -133,8 +133,10 @@ class Bookings:
             return
         for stay in reservation["room_stays"]:
             for day in nights(stay):
-                self.store.adjust_availability(reservation["hotel"], stay["room_type"], day,
-                                               sign * stay["units"])
+                self.store.adjust_availability(
+                    reservation["hotel"], stay["room_type"], day, sign * stay["units"],
+                    "upload" if reservation["channel"] == "PMS" else "channel",
+                    "%s:%s" % (reservation["id"], reservation["version"]))
 
     def _publish(self, reservation):
         """Persist the version and queue its message (a new message id per version)."""

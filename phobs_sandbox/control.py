@@ -47,6 +47,7 @@ class ControlApi:
             ("GET", r"/hotels", self.list_hotels),
             ("GET", r"/hotels/(?P<code>[^/]+)", self.get_hotel),
             ("GET", r"/hotels/(?P<code>[^/]+)/availability", self.availability),
+            ("GET", r"/hotels/(?P<code>[^/]+)/availability-log", self.availability_log),
             ("GET", r"/hotels/(?P<code>[^/]+)/restrictions", self.restrictions),
             ("GET", r"/hotels/(?P<code>[^/]+)/rates", self.rates),
             ("POST", r"/bookings", self.create_booking),
@@ -131,6 +132,12 @@ class ControlApi:
         return 200, {"hotel": hotel["code"], "from": start.isoformat(), "to": end.isoformat(),
                      "availability": {room: self.store.booking_limits(hotel["code"], room, days)
                                       for room in self._room_types(hotel, query)}}
+
+    def availability_log(self, params, query, body):
+        """Every BookingLimit change (seq > ``since``): when, the value, and what set it."""
+        hotel = self._hotel(params["code"])
+        return 200, {"hotel": hotel["code"], "log": self.store.availability_log(
+            hotel["code"], int(query.get("since") or 0))}
 
     def _inventory(self, table, params, query):
         hotel = self._hotel(params["code"])

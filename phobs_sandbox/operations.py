@@ -108,7 +108,7 @@ class Operations:
                 days = day_range(item["start"], item["end"])
                 if item["booking_limit"] is not None:
                     self.store.set_availability(hotel["code"], item["room_type"], days,
-                                                item["booking_limit"])
+                                                item["booking_limit"], payload.get("EchoToken"))
                 if item["restrictions"]:
                     for plan in self._plans(hotel, item):
                         self.store.set_restrictions(hotel["code"], item["room_type"], plan, days,

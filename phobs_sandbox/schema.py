@@ -18,6 +18,12 @@ CREATE TABLE IF NOT EXISTS rate_plan_room_types (
 CREATE TABLE IF NOT EXISTS availability (
     hotel TEXT NOT NULL, room_type TEXT NOT NULL, day TEXT NOT NULL, booking_limit INTEGER NOT NULL,
     PRIMARY KEY (hotel, room_type, day));
+-- Every change of a BookingLimit, for diagnosing overbookings: when, the new value, and what
+-- set it (an OTA_HotelAvailNotifRQ, a channel sale or change, a front-desk upload).
+CREATE TABLE IF NOT EXISTS availability_log (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT, at REAL NOT NULL, hotel TEXT NOT NULL,
+    room_type TEXT NOT NULL, day TEXT NOT NULL, booking_limit INTEGER NOT NULL,
+    delta INTEGER, source TEXT NOT NULL, ref TEXT);
 CREATE TABLE IF NOT EXISTS restrictions (
     hotel TEXT NOT NULL, room_type TEXT NOT NULL, rate_plan TEXT NOT NULL, day TEXT NOT NULL,
     min_los INTEGER, max_los INTEGER, stop_sell INTEGER NOT NULL DEFAULT 0,
@@ -53,7 +59,7 @@ CREATE TABLE IF NOT EXISTS counters (
     PRIMARY KEY (scope, name, metric));
 """
 #: Tables that ``reset`` empties: everything that happened, not what the hotels are.
-TRANSIENT = ("availability", "restrictions", "rates", "reservations", "messages", "uploads",
+TRANSIENT = ("availability", "availability_log", "restrictions", "rates", "reservations", "messages", "uploads",
              "echo_tokens", "counters")
 RESTRICTION_COLUMNS = ("min_los", "max_los", "stop_sell", "closed_to_arrival",
                        "closed_to_departure")

@@ -9,6 +9,7 @@ import secrets
 import sqlite3
 import string
 import threading
+import time
 from contextlib import contextmanager
 
 from .schema import HOTEL_FIELDS, MESSAGE_FIELDS, RESTRICTION_COLUMNS, SCHEMA, TRANSIENT
@@ -19,7 +20,9 @@ def _placeholders(values):
 
 
 class Store:
-    def __init__(self, path=":memory:"):
+    def __init__(self, path=":memory:", log_availability=False):
+        #: Keep every BookingLimit change in ``availability_log`` (the soak's diagnosis).
+        self.log_availability = log_availability
         self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         self._db.row_factory = sqlite3.Row
         self._lock = threading.RLock()
@@ -174,16 +177,32 @@ class Store:
         stored = {row["day"]: row["booking_limit"] for row in rows}
         return {day: stored.get(day, units) for day in days}
 
-    def set_availability(self, hotel, room_type, days, limit):
+    def set_availability(self, hotel, room_type, days, limit, ref=None):
         with self.transaction() as db:
             db.executemany("INSERT OR REPLACE INTO availability VALUES (?, ?, ?, ?)",
                            [(hotel, room_type, day, limit) for day in days])
+            self._log_availability(db, [(hotel, room_type, day, limit, None, "ota", ref)
+                                        for day in days])
 
-    def adjust_availability(self, hotel, room_type, day, delta):
+    def adjust_availability(self, hotel, room_type, day, delta, source="sale", ref=None):
         with self.transaction() as db:
             current = self.booking_limits(hotel, room_type, [day])[day]
             db.execute("INSERT OR REPLACE INTO availability VALUES (?, ?, ?, ?)",
                        (hotel, room_type, day, current + delta))
+            self._log_availability(db, [(hotel, room_type, day, current + delta, delta, source,
+                                         ref)])
+
+    def _log_availability(self, db, rows):
+        if not self.log_availability:
+            return
+        at = time.time()
+        db.executemany("INSERT INTO availability_log (at, hotel, room_type, day, booking_limit, "
+                       "delta, source, ref) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                       [(at,) + row for row in rows])
+
+    def availability_log(self, hotel, since=0):
+        return self._all("SELECT * FROM availability_log WHERE hotel = ? AND seq > ? ORDER BY seq",
+                         (hotel, since))
 
     def set_restrictions(self, hotel, room_type, rate_plan, days, changes):
         """Upsert only the restriction columns named in ``changes``; the others keep their value."""

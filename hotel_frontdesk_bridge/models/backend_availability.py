@@ -1,14 +1,36 @@
 """Rooms the front desk can still sell, per Phobs room type and night."""
+import json
 from datetime import timedelta
 
 from odoo import fields, models
 
 from odoo.addons.phobs_channel_manager.phobs_api.dates import days_between
 
+from ..pending_bookings import pending_rooms
 from ..room_allocation import PlacedStay
 from ..stay_calendar import checkin_instant, checkout_instant, stay_dates
 
 OCCUPYING_STATES = ("confirm", "done")
+#: Per booking with a stored message not yet applied (state ``received``): the rooms of its
+#: newest such version, and the rooms its binding holds in the front desk now (placed, or
+#: waiting as an overbooking). A version older than the applied one will be ignored: left out.
+PENDING_SQL = """
+    SELECT m.room_stays,
+           CASE WHEN r.status != 'Cancel' AND r.sync_state IN ('applied', 'conflict') THEN
+               (SELECT json_agg(json_build_array(s.room_type_code, s.arrival, s.departure,
+                                                 s.units))
+                  FROM phobs_reservation_stay s WHERE s.reservation_id = r.id)
+           END
+      FROM (SELECT DISTINCT ON (w.reservation_external_id) w.reservation_external_id,
+                   w.version_at, w.room_stays
+              FROM phobs_message w
+             WHERE w.backend_id = %(backend_id)s AND w.state = 'received' AND w.direction = 'in'
+             ORDER BY w.reservation_external_id, w.version_at DESC NULLS LAST, w.id DESC) m
+      LEFT JOIN phobs_reservation r ON r.backend_id = %(backend_id)s
+                                   AND r.external_id = m.reservation_external_id
+     WHERE m.room_stays IS NOT NULL
+       AND (r.version_at IS NULL OR m.version_at IS NULL OR m.version_at >= r.version_at)
+"""
 #: The Phobs codes of the room types mapped to the backend row ``b``, as a sorted array.
 MAPPED_CODES_SQL = """
     (SELECT coalesce(array_agg(DISTINCT t.phobs_code ORDER BY t.phobs_code), '{}')
@@ -94,8 +116,16 @@ class PhobsBackendAvailability(models.Model):
             ("arrival", "<=", fields.Date.to_string(date_to)),
             ("departure", ">", fields.Date.to_string(date_from))])
 
+    def _phobs_pending_rooms(self):
+        """``Counter({(code, night): units})`` taken by stored channel bookings not yet
+        applied (:mod:`..pending_bookings`), in one query however many nights."""
+        self.env.cr.execute(PENDING_SQL, {"backend_id": self.id})
+        return pending_rooms((json.loads(stored), applied)
+                             for stored, applied in self.env.cr.fetchall())
+
     def _phobs_compute_availability(self, room_type_codes, date_from, date_to):
         result = {}
+        pending = self._phobs_pending_rooms()
         for room_type in self._phobs_room_types(room_type_codes):
             rooms = self._phobs_sellable_rooms(room_type)
             placed = self._phobs_placed_stays(rooms, date_from, date_to + timedelta(days=1))
@@ -106,5 +136,6 @@ class PhobsBackendAvailability(models.Model):
             for day in days_between(date_from, date_to):
                 busy = {stay.room for stay in placed if stay.arrival <= day < stay.departure}
                 waiting = sum(units for start, end, units in unplaced if start <= day < end)
+                waiting += pending[room_type.phobs_code, day]
                 per_day[day] = per_day.get(day, 0) + len(rooms) - len(busy) - waiting
         return result

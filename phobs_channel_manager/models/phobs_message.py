@@ -1,6 +1,10 @@
+import json
+
 from odoo import _, fields, models
 from odoo.exceptions import AccessError
 
+from ..phobs_api import ari
+from ..phobs_api.dates import last_night
 from ..phobs_api.ota_codes import explain
 from ..services import background
 from ..services.reservation_apply import ReservationApplier
@@ -48,6 +52,9 @@ class PhobsMessage(models.Model):
     error = fields.Text(string="Technical error")
     pms_ref = fields.Char(string="Front-desk Reference")
     acknowledged_at = fields.Datetime(readonly=True)
+    room_stays = fields.Text(
+        readonly=True, help="The rooms of this version as JSON [[room type, arrival, departure, "
+        "units]]: until the message is applied, the availability counts them as taken.")
 
     subject = fields.Char(string="Booking", compute="_compute_subject",
                           help="The booking this message is about, as the front desk names it.")
@@ -78,6 +85,25 @@ class PhobsMessage(models.Model):
             % (", ".join('"%s"' % name for name in columns),
                ", ".join("%%(%s)s" % name for name in columns)), row)
         return self.browse(self.env.cr.fetchone()[0])
+
+    def write(self, values):
+        """A stored booking not yet applied counts in the availability (the bridge's
+        ``_phobs_pending_rooms``); one that fails to apply stops counting, and one applied again
+        counts again: its nights are sent again (applying or ignoring one marks them itself)."""
+        if values.get("state") in ("failed", "received"):
+            moved = self.filtered(lambda m: m.direction == "in" and m.room_stays
+                                  and m.state in ("failed", "received")
+                                  and m.state != values["state"])
+            for message in moved:
+                message._phobs_mark_stays_dirty()
+        return super().write(values)
+
+    def _phobs_mark_stays_dirty(self):
+        backend = self.backend_id.sudo()
+        for code, arrival, departure, _units in json.loads(self.room_stays):
+            last = last_night(fields.Date.from_string(departure))
+            backend._phobs_mark_dirty(ari.AVAILABILITY, [code], arrival,
+                                      fields.Date.to_string(last), force=True)
 
     def _compute_subject(self):
         statuses = {"Book": _("new"), "Commit": _("new"), "Modify": _("change"),

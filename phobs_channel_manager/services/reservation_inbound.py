@@ -9,6 +9,7 @@ it again. Applying the stored messages to the front desk is the applier's work
 """
 import hashlib
 import itertools
+import json
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -333,6 +334,7 @@ class ReservationReceiver(BackendService):
             "version_at": data_mapper.to_server_datetime(reservation.version),
             "body": _text(getattr(reservation, "source_xml", None)),
             "state": "received", "error": False, "pms_ref": pms_ref or False,
+            "room_stays": _stays_json(reservation),
         }
         Message = self.env["phobs.message"].sudo()
         if message_id:
@@ -401,6 +403,15 @@ def _count(result, outcomes):
     result.failed += sum(1 for o in outcomes if not o.ok and not o.deferred)
     result.deferred += sum(1 for o in outcomes if o.deferred)
     result.acknowledged += sum(1 for o in outcomes if not o.deferred)
+
+
+def _stays_json(reservation):
+    """The version's rooms, for the availability to count them until it is applied."""
+    if ResStatus(reservation.status) == ResStatus.CANCEL:
+        return False
+    rows = [[stay.room_type_code, stay.arrival.isoformat(), stay.departure.isoformat(),
+             stay.units] for stay in reservation.room_stays]
+    return json.dumps(rows, separators=(",", ":")) if rows else False
 
 
 def _text(body):

@@ -131,7 +131,8 @@ class Soak:
         self.odoo = odoo_env(self.args.database)
         # Small pages and short-lived tokens: more requests, so more chances for faults.
         self.sandbox = Sandbox("--seed", str(self.args.seed), "--page-size", "10",
-                               "--token-ttl", "30", "--push-retry-base", "0.5").wait_ready()
+                               "--token-ttl", "30", "--push-retry-base", "0.5",
+                               "--log-availability").wait_ready()
         self.server = OdooServer(self.args.database, workers=self.args.workers, extra_args=(
             "--limit-time-real", "1800", "--limit-time-cpu", "1800")).wait_ready()
         self.hotel, self.backend_id = setup_backend(self.odoo, self.args.database, self.sandbox,
@@ -326,6 +327,7 @@ class Soak:
 
     def audit(self):
         from audit import audit
+        from overbookings import classify
         with self.env() as env:
             backend = env["phobs.backend"].browse(self.backend_id)
             report = audit(env, backend, self.sandbox, self.hotel["code"], self.horizon_days)
@@ -333,6 +335,12 @@ class Soak:
                 ("backend_id", "=", self.backend_id), ("state", "=", "dead")])
             report["failed_messages"] = env["phobs.message"].search_count([
                 ("backend_id", "=", self.backend_id), ("state", "=", "failed")])
+            try:
+                report["overbookings_by_cause"], report["overbooking_causes"] = classify(
+                    env, backend, self.sandbox, self.hotel["code"], report["overbooked"],
+                    ROOM_UNITS)
+            except Exception as err:  # noqa: BLE001 - a diagnosis, never the audit's verdict
+                report["overbookings_by_cause"] = {"unclassified (%s)" % err: 0}
         return report
 
 
@@ -384,6 +392,8 @@ def main(argv=None):
            "overbooking conflicts for staff (%d of them still oversold at the end)" % (
                len(report["overbooked"]),
                sum(1 for o in report["overbooked"] if o["still_oversold"])))
+    figure("overbookings_by_cause", ", ".join(
+        "%s %d" % item for item in report["overbookings_by_cause"].items()))
     verdict = {
         "lost": len(report["lost"]), "duplicated": len(report["duplicated"]),
         "wrong_bookings": len(report["wrong"]), "wrong_nights": len(report["wrong_nights"]),
@@ -400,7 +410,9 @@ def main(argv=None):
                                 settle_rounds, finished - audit_started,
                                 "%.2f %.2f %.2f" % os.getloadavg()))
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    (ARTIFACTS / "soak.json").write_text(json.dumps({
+    # Named after a database of its own when soaks run side by side.
+    name = "soak.json" if args.database == "phobs_soak" else "soak-%s.json" % args.database
+    (ARTIFACTS / name).write_text(json.dumps({
         "actions": soak.actions, "counts": counts, "front_desk": soak.staff.counts,
         "soak_pushes": soak.pusher.counts, "crons": soak.cron_counts, "faults": faults,
         "fault_rules": soak.fault_rules, "crashes": soak.crashes, "verdict": verdict,
