@@ -3,8 +3,7 @@ from datetime import timedelta
 
 from odoo import fields, models
 
-from odoo.addons.phobs_channel_manager.phobs_api.dates import days_between
-
+from ..night_counts import free_per_night
 from ..room_allocation import PlacedStay
 from ..stay_calendar import checkin_instant, checkout_instant, stay_dates
 
@@ -103,8 +102,7 @@ class PhobsBackendAvailability(models.Model):
                          s.units)
                         for s in self._phobs_unplaced_stays(room_type.phobs_code, date_from, date_to)]
             per_day = result.setdefault(room_type.phobs_code, {})
-            for day in days_between(date_from, date_to):
-                busy = {stay.room for stay in placed if stay.arrival <= day < stay.departure}
-                waiting = sum(units for start, end, units in unplaced if start <= day < end)
-                per_day[day] = per_day.get(day, 0) + len(rooms) - len(busy) - waiting
+            for day, free in free_per_night(len(rooms), placed, unplaced, date_from,
+                                            date_to).items():
+                per_day[day] = per_day.get(day, 0) + free
         return result
