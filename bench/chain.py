@@ -18,7 +18,9 @@ bookings of 1-5 nights. Figures, one summary line each (``chain.<figure>: ...``)
   hotel); then Phobs answers again and the outbox drains by the product's own means (the
   retries' backoff and the minute flush cron in the cron worker): rows queued, time to drain,
   requests. Run twice: all properties healthy, then with one property failing for good (its
-  credentials revoked at Phobs), to show the others drain as fast as without it.
+  credentials revoked at Phobs) and another hanging (its Phobs answers nothing for longer than
+  the client's read timeout: a latency rule of the sandbox naming that hotel), to show the
+  others drain as fast as without them and that each costs no more than its own timeouts.
 
 The pull cron, the daily resync and the nightly purges are switched off in the bench database
 (the bench runs their work itself, and a pull would fetch the pushed bookings a second time);
@@ -56,6 +58,8 @@ DATABASE = "chain_bench"
 #: The crons the bench switches off (see the module docstring); the flush cron stays on.
 CRONS_OFF = ("cron_pull_reservations", "cron_full_resync", "cron_purge_logs")
 DRAIN_TIMEOUT = 900
+#: The hanging property's Phobs answers after this long, past the client's 60 s read timeout.
+HANG_MS = 90000
 
 
 def log(message):
@@ -329,9 +333,10 @@ class Chain:
 
     # -- outage and drain -------------------------------------------------------------------
 
-    def bench_outage(self, label, failing=None):
+    def bench_outage(self, label, failing=None, hanging=None):
         """Phobs down while every property changes things; then the drain, timed per property.
-        ``failing``: a property code whose credentials Phobs revokes for good before it."""
+        ``failing``: a property code whose credentials Phobs revokes for good before it;
+        ``hanging``: one whose Phobs answers nothing in time once it is back."""
         if failing:
             hotel = chain_seed.sandbox_hotel(failing, self.params)
             hotel["credentials"] = dict(hotel["credentials"], client_secret="revoked",
@@ -350,8 +355,12 @@ class Chain:
                                "WHERE id > %s", (outbox_mark,))
         call_mark = self.last_call_id()
         self.sandbox.call("DELETE", "/faults")
+        if hanging:
+            self.sandbox.call("POST", "/faults", json={"rules": [
+                {"kind": "latency", "latency_ms": HANG_MS, "hotel": hanging}]})
         restored = time.perf_counter()
-        others = {backend_id for code, backend_id in self.backends.items() if code != failing}
+        others = {backend_id for code, backend_id in self.backends.items()
+                  if code not in (failing, hanging)}
         drained_at = {}
         while set(drained_at) < others:
             pending = {row[0] for row in self.sql(
@@ -375,7 +384,7 @@ class Chain:
         print("chain.outage_%s_drain_s: all %d%s properties drained %.1f s after Phobs came "
               "back (per property median %.1f, p95 %.1f); %d requests (%d per property), "
               "%d rows in the dead letter; load %s"
-              % (label, len(others), " healthy" if failing else "", times[-1],
+              % (label, len(others), " healthy" if failing or hanging else "", times[-1],
                  statistics.median(times), percentile(times, 0.95),
                  sum(requests.get(b, 0) for b in others), max(requests.get(b, 0) for b in others),
                  dead, load()))
@@ -390,7 +399,28 @@ class Chain:
                   "after %d attempt(s), next try %s UTC; its %d requests since Phobs came back "
                   "took %.0f ms in all"
                   % (failing, row[0], row[1], row[2], requests.get(failing_id, 0), spent))
+        if hanging:
+            self.report_hanging(hanging, call_mark, time.perf_counter() - restored)
+            self.sandbox.call("DELETE", "/faults")
         return times[-1]
+
+    def report_hanging(self, code, call_mark, window):
+        """What the hanging property cost: its attempts all timed out; per flush session the
+        client stops after one request's attempts, so no more than that was spent waiting."""
+        backend_id = self.backends[code]
+        attempts, sessions, timeouts, spent, longest = self.sql(
+            "SELECT count(*), count(DISTINCT echo_token), "
+            "count(*) FILTER (WHERE error = 'PhobsTimeoutError'), "
+            "COALESCE(sum(duration_ms), 0) / 1000, COALESCE(max(attempt), 0) "
+            "FROM phobs_api_call WHERE backend_id = %s AND id > %s", (backend_id, call_mark))[0]
+        pending = self.scalar("SELECT count(*) FROM phobs_outbox WHERE backend_id = %s "
+                              "AND state = 'pending'", (backend_id,))
+        print("chain.outage_hanging_property: %s (Phobs answers after %d s, past the 60 s read "
+              "timeout) made %d attempts for %d requests in the %.0f s of the drain (%d timed "
+              "out, at most %d attempts per request), %.0f s spent waiting on them in all, "
+              "in its own thread; %d rows still pending"
+              % (code, HANG_MS // 1000, attempts, sessions, window, timeouts, longest, spent,
+                 pending))
 
     def plan_changes(self, label):
         """Per property: new bookings in free rooms, cancellations of seeded bookings, price
@@ -515,10 +545,12 @@ def main(argv):
             chain.bench_burst()
         if "outage" in args.only:
             alone = chain.bench_outage("all_healthy")
-            failing = chain_seed.property_code(0)
-            with_failing = chain.bench_outage("one_failing", failing=failing)
-            print("chain.isolation: the healthy properties drained in %.1f s with %s failing "
-                  "for good, %.1f s with every property healthy" % (with_failing, failing, alone))
+            failing, hanging = chain_seed.property_code(0), chain_seed.property_code(1)
+            with_faults = chain.bench_outage("one_failing_one_hanging", failing=failing,
+                                             hanging=hanging)
+            print("chain.isolation: the %d healthy properties drained in %.1f s with %s failing "
+                  "for good and %s hanging, %.1f s with every property healthy"
+                  % (args.properties - 2, with_faults, failing, hanging, alone))
     finally:
         chain.stop()
     print("chain.total_s: %.0f for the whole bench; load %s"

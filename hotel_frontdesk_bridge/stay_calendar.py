@@ -5,6 +5,7 @@ Check-in is at ``CHECKIN_HOUR`` and check-out at ``CHECKOUT_HOUR`` local time, s
 departure and the next arrival on the same day do not overlap.
 """
 from datetime import datetime, time, timedelta, timezone
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 CHECKIN_HOUR = 14
@@ -30,6 +31,7 @@ def checkout_instant(day, tz_name):
     return utc_instant(day, CHECKOUT_HOUR, tz_name)
 
 
+@lru_cache(maxsize=4096)  # stays share their instants: a year has 365 check-in times
 def local_date(server_datetime, tz_name):
     """The hotel-local date of a naive UTC datetime (string or datetime)."""
     if isinstance(server_datetime, str):

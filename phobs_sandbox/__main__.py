@@ -23,7 +23,12 @@ def parse_args(argv):
     parser = argparse.ArgumentParser(
         prog="python -m phobs_sandbox",
         description="A local Phobs stand-in speaking docs/protocol.md; "
-                    "runs until SIGTERM or SIGINT.")
+                    "runs until SIGTERM or SIGINT.",
+        epilog="Faults are injected while it runs: POST /_control/faults with rules of a kind "
+               "(latency, http_503, ...) that may be limited to a path, an operation or a "
+               "hotel (its code: only that hotel's requests), e.g. "
+               '{"rules": [{"kind": "latency", "latency_ms": 30000, "hotel": "HTL2"}]}. '
+               "See phobs_sandbox/README.md.")
     parser.add_argument("--port", type=int, required=True, help="TCP port; 0 picks a free one")
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     parser.add_argument("--db", default=":memory:", metavar="PATH",

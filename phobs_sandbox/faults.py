@@ -17,8 +17,8 @@ DELIVERY = ("duplicate_delivery", "out_of_order_delivery")
 KINDS = BEFORE + AFTER + DELIVERY
 #: Kinds that only make sense where the reply is a SOAP message.
 SOAP_ONLY = ("soap_fault", "auth_timeout", "ota_error") + DELIVERY
-FIELDS = ("kind", "probability", "count", "path", "operation", "retry_after", "latency_ms", "code",
-          "error_type")
+FIELDS = ("kind", "probability", "count", "path", "operation", "hotel", "retry_after", "latency_ms",
+          "code", "error_type")
 
 
 def _number(spec, key, kind, minimum, maximum=None, default=None):
@@ -44,6 +44,7 @@ def _rule(spec, rule_id):
         "probability": _number(spec, "probability", (int, float), 0, 1),
         "count": _number(spec, "count", int, 1),
         "path": spec.get("path"), "operation": spec.get("operation"),
+        "hotel": None if spec.get("hotel") is None else str(spec["hotel"]),
         "retry_after": _number(spec, "retry_after", int, 0),
         "latency_ms": _number(spec, "latency_ms", int, 0, default=1000),
         "code": None if spec.get("code") is None else str(spec["code"]),
@@ -79,9 +80,11 @@ class Faults:
         with self._lock:
             return [dict(rule) for rule in self._rules]
 
-    def draw(self, kinds, path, operation=None, soap=True, first_only=True):
+    def draw(self, kinds, path, operation=None, soap=True, first_only=True, hotel=None):
         """The rules of these kinds that fire now for this request (at most one if first_only).
 
+        ``hotel``: the hotel the request comes from (None when unknown); a rule naming a hotel
+        fires only for that hotel's requests, so one property can fail while the others do not.
         A rule is consumed only when it fires; an exhausted ``count`` retires it.
         """
         fired = []
@@ -90,6 +93,8 @@ class Faults:
                 if rule["kind"] not in kinds or (rule["kind"] in SOAP_ONLY and not soap):
                     continue
                 if rule["path"] not in (None, path) or rule["operation"] not in (None, operation):
+                    continue
+                if rule["hotel"] not in (None, hotel):
                     continue
                 if rule["count"] is not None and rule["fired"] >= rule["count"]:
                     continue

@@ -59,7 +59,8 @@ class Operations:
         hotel = self._hotel(principal, code)
         rows, more = self.store.take_undelivered(hotel["code"], max_responses or self.page_size)
         reservations = [fragment(row["xml"]) for row in rows]
-        for rule in self.faults.draw(DELIVERY, path, local(payload), first_only=False):
+        for rule in self.faults.draw(DELIVERY, path, local(payload), first_only=False,
+                                     hotel=hotel["code"]):
             if rule["kind"] == "duplicate_delivery":
                 reservations = [twin for r in reservations for twin in (r, copy.deepcopy(r))]
             else:

@@ -67,6 +67,7 @@ class Handler(BaseHTTPRequestHandler):
         url = urlsplit(self.path)
         path = url.path.rstrip("/") or "/"
         self._endpoint = None
+        self._caller = None  # the hotel the request comes from, for hotel-filtered fault rules
         try:
             if path == "/_control" or path.startswith("/_control/"):
                 self._control(path[len("/_control"):], url.query)
@@ -128,7 +129,8 @@ class Handler(BaseHTTPRequestHandler):
 
     def _reply(self, status, body, content_type, operation, is_soap, headers=None):
         """Send a processed reply unless an "after" fault garbles it or drops the connection."""
-        fired = self.sandbox.faults.draw(AFTER, self._endpoint, operation, is_soap)
+        fired = self.sandbox.faults.draw(AFTER, self._endpoint, operation, is_soap,
+                                         hotel=self._caller)
         if fired and fired[0]["kind"] == "drop_connection":
             self.close_connection = True
             try:
@@ -140,13 +142,17 @@ class Handler(BaseHTTPRequestHandler):
             body = body[: len(body) // 2]
         self._send(status, body, content_type, headers)
 
-    def _before(self, operation, is_soap, bearer=None, request=None):
-        """Carry out a "before" fault if one fires; True when it answered the request."""
+    def _before(self, operation, is_soap, bearer=None, request=None, caller=None):
+        """Carry out a "before" fault if one fires; True when it answered the request.
+
+        ``caller``: the hotel the request claims to come from, or None."""
         faults = self.sandbox.faults
-        for rule in faults.draw(("latency",), self._endpoint, operation, is_soap, first_only=False):
+        self._caller = caller
+        for rule in faults.draw(("latency",), self._endpoint, operation, is_soap, first_only=False,
+                                hotel=caller):
             time.sleep(rule["latency_ms"] / 1000)
         kinds = tuple(k for k in BEFORE if k != "latency" and (k != "token_expiry" or bearer))
-        fired = faults.draw(kinds, self._endpoint, operation, is_soap)
+        fired = faults.draw(kinds, self._endpoint, operation, is_soap, hotel=caller)
         if not fired:
             return False
         rule = fired[0]
@@ -204,7 +210,8 @@ class Handler(BaseHTTPRequestHandler):
             return
         credentials = parse_authorization(self.headers.get("Authorization"))
         bearer = credentials[1] if credentials and credentials[0] == "bearer" else None
-        if self._before(operation, True, bearer, payload):
+        if self._before(operation, True, bearer, payload,
+                        self._claimed_hotel(bearer, self._wsse_username(header))):
             return
         try:
             principal = self._principal(bearer, header)
@@ -220,6 +227,22 @@ class Handler(BaseHTTPRequestHandler):
             return
         reply = self.sandbox.operations.handle(principal, payload, path)
         self._reply(200, soap.envelope(reply), XML, operation, True)
+
+    def _claimed_hotel(self, bearer=None, username=None, client_id=None):
+        """The hotel whose credentials the request names, checked or not (fault rules filter
+        on it before any authentication happens); None when it names none we know."""
+        if bearer:
+            return self.sandbox.auth.token_hotel(bearer)
+        column, value = ("username", username) if username else ("client_id", client_id)
+        hotel = self.sandbox.store.hotel_by_credential(column, value) if value else None
+        return hotel["code"] if hotel else None
+
+    @staticmethod
+    def _wsse_username(header):
+        try:
+            return (soap.wsse_credentials(header) or (None,))[0]
+        except SoapFault:
+            return None  # refused by _principal, after the faults had their chance
 
     def _principal(self, bearer, header):
         """The hotel the caller may act for: bearer token first, else the WS-Security password."""
@@ -258,17 +281,17 @@ class Handler(BaseHTTPRequestHandler):
         if raw is None:
             self._send(413, _json({"error": "invalid_request"}), JSON)
             return
-        if self._before(None, False):
-            return
         form = {k: v[0] for k, v in parse_qs(raw.decode("utf-8", "replace")).items()}
-        if form.get("grant_type") != "client_credentials":
-            self._reply(400, _json({"error": "unsupported_grant_type"}), JSON, None, False)
-            return
         credentials = parse_authorization(self.headers.get("Authorization"))
         if credentials and credentials[0] == "basic":
             client_id, client_secret = credentials[1]
         else:
             client_id, client_secret = form.get("client_id", ""), form.get("client_secret", "")
+        if self._before(None, False, caller=self._claimed_hotel(client_id=client_id)):
+            return
+        if form.get("grant_type") != "client_credentials":
+            self._reply(400, _json({"error": "unsupported_grant_type"}), JSON, None, False)
+            return
         token = self.sandbox.auth.issue_token(client_id, client_secret)
         if token is None:
             self._reply(401, _json({"error": "invalid_client"}), JSON, None, False,
@@ -287,7 +310,8 @@ class Handler(BaseHTTPRequestHandler):
             return
         credentials = parse_authorization(self.headers.get("Authorization"))
         bearer = credentials[1] if credentials and credentials[0] == "bearer" else None
-        if self._before(None, False, bearer):
+        username = credentials[1][0] if credentials and credentials[0] == "basic" else None
+        if self._before(None, False, bearer, caller=self._claimed_hotel(bearer, username)):
             return
         hotel = None
         if bearer:

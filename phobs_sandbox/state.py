@@ -208,13 +208,13 @@ class Store:
         """Upsert only the restriction columns named in ``changes``; the others keep their value."""
         columns = [column for column in RESTRICTION_COLUMNS if column in changes]
         values = [int(changes[c]) if isinstance(changes[c], bool) else changes[c] for c in columns]
-        with self.transaction() as db:
-            for day in days:
-                db.execute("INSERT OR IGNORE INTO restrictions (hotel, room_type, rate_plan, day) "
-                           "VALUES (?, ?, ?, ?)", (hotel, room_type, rate_plan, day))
-                db.execute("UPDATE restrictions SET %s WHERE hotel = ? AND room_type = ? AND "
+        with self.transaction() as db:  # two statements for all days: a year is one message
+            db.executemany("INSERT OR IGNORE INTO restrictions (hotel, room_type, rate_plan, day) "
+                           "VALUES (?, ?, ?, ?)", [(hotel, room_type, rate_plan, day)
+                                                   for day in days])
+            db.executemany("UPDATE restrictions SET %s WHERE hotel = ? AND room_type = ? AND "
                            "rate_plan = ? AND day = ?" % ", ".join(c + " = ?" for c in columns),
-                           values + [hotel, room_type, rate_plan, day])
+                           [values + [hotel, room_type, rate_plan, day] for day in days])
 
     def restrictions(self, hotel, room_type, rate_plan, days):
         rows = self._all(

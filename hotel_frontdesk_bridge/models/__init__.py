@@ -22,3 +22,4 @@ from . import phobs_conflict_placement
 from . import phobs_backend_room_types
 from . import phobs_rate_price
 from . import res_partner
+from . import room_reservation_line

@@ -4,8 +4,7 @@ from datetime import timedelta
 
 from odoo import fields, models
 
-from odoo.addons.phobs_channel_manager.phobs_api.dates import days_between
-
+from ..night_counts import free_per_night
 from ..pending_bookings import pending_rooms
 from ..room_allocation import PlacedStay
 from ..stay_calendar import checkin_instant, checkout_instant, stay_dates
@@ -82,23 +81,25 @@ class PhobsBackendAvailability(models.Model):
         start = checkin_instant(arrival - timedelta(days=1), tz)
         end = checkout_instant(departure + timedelta(days=1), tz)
         now = fields.Datetime.now()
-        excluded = exclude_reservations or self.env["hotel.reservation"]
+        excluded = set(exclude_reservations.ids) if exclude_reservations else set()
         stays = []
-        # The state is checked here, not in the domain: a domain on reservation_id.state makes
-        # the ORM list every occupying reservation of the database first (a chain's 100,000s).
-        # Read alone, it spares prefetching every other field of those reservations.
-        lines = self.env["hotel.room.reservation.line"].sudo().search([
-            ("room_id", "in", rooms.ids), ("check_in", "<", end), ("check_out", ">", start)])
-        states = {row["id"]: row["state"]
-                  for row in lines.mapped("reservation_id").read(["state"])}
-        for line in lines:
-            state = states.get(line.reservation_id.id)
-            if state not in OCCUPYING_STATES or line.reservation_id in excluded:
+        # One join in SQL: through the ORM, a domain on reservation_id.state lists every
+        # occupying reservation of the database first (a chain's 100,000s), and reading the
+        # lines and their reservations' states costs more than the counting (a year's audit).
+        self.env.cr.execute("""
+            SELECT l.id, l.room_id, l.check_in, l.check_out, r.state, r.id
+              FROM hotel_room_reservation_line l
+              JOIN hotel_reservation r ON r.id = l.reservation_id
+             WHERE l.room_id IN %s AND l.check_in < %s AND l.check_out > %s AND r.state IN %s
+             ORDER BY l.id
+        """, (tuple(rooms.ids) or (None,), end, start, OCCUPYING_STATES))
+        for line_id, room_id, check_in, check_out, state, reservation_id in self.env.cr.fetchall():
+            if reservation_id in excluded:
                 continue
-            line_arrival, line_departure = stay_dates(line.check_in, line.check_out, tz)
-            movable = state == "confirm" and line.check_in > now
-            stays.append(PlacedStay(("res", line.id), line.room_id.id, line_arrival,
-                                    line_departure, movable))
+            line_arrival, line_departure = stay_dates(check_in, check_out, tz)
+            movable = state == "confirm" and check_in > now
+            stays.append(PlacedStay(("res", line_id), room_id, line_arrival, line_departure,
+                                    movable))
         for line in self.env["folio.room.line"].sudo().search([
                 ("room_id", "in", rooms.ids), ("check_in", "<", end), ("check_out", ">", start)]):
             if line.folio_id.state == "cancel":
@@ -133,9 +134,7 @@ class PhobsBackendAvailability(models.Model):
                          s.units)
                         for s in self._phobs_unplaced_stays(room_type.phobs_code, date_from, date_to)]
             per_day = result.setdefault(room_type.phobs_code, {})
-            for day in days_between(date_from, date_to):
-                busy = {stay.room for stay in placed if stay.arrival <= day < stay.departure}
-                waiting = sum(units for start, end, units in unplaced if start <= day < end)
-                waiting += pending[room_type.phobs_code, day]
-                per_day[day] = per_day.get(day, 0) + len(rooms) - len(busy) - waiting
+            for day, free in free_per_night(len(rooms), placed, unplaced, date_from,
+                                            date_to).items():
+                per_day[day] = per_day.get(day, 0) + free - pending[room_type.phobs_code, day]
         return result

@@ -42,8 +42,15 @@ class PhobsAriState(models.Model):
              WHERE backend_id = %s AND kind = %s AND (room_type_code, rate_plan_code) IN %s
                AND day BETWEEN %s AND %s
         """, (backend.id, kind, tuple(pairs), date_from, date_to))
-        return {(code, plan, fields.Date.from_string(day) if isinstance(day, str) else day): value
-                for code, plan, day, value in self.env.cr.fetchall()}
+        # Odoo's cursor reads dates as text; a horizon has a few hundred distinct days for tens
+        # of thousands of rows, so each is parsed once.
+        days = {}
+        values = {}
+        for code, plan, day, value in self.env.cr.fetchall():
+            if day not in days:
+                days[day] = fields.Date.from_string(day) if isinstance(day, str) else day
+            values[(code, plan, days[day])] = value
+        return values
 
     @api.model
     def _store_values(self, backend, kind, values):
@@ -69,4 +76,5 @@ class PhobsAriState(models.Model):
             """, (self.env.uid, self.env.uid,
                   [r[0] for r in chunk], [r[1] for r in chunk], [r[2] for r in chunk],
                   [r[3] for r in chunk], [str(r[4]) for r in chunk], [r[5] for r in chunk]))
-        self.invalidate_cache()
+        # Only this model's stored values changed; the rest of the cache stays good.
+        self.invalidate_cache(["value", "accepted_at", "write_date"])

@@ -25,7 +25,7 @@ from ..phobs_api.errors import PhobsError
 from ..phobs_api.url_policy import production_url_problem
 from ..services import background
 from ..services.channel_manager import PhobsChannelManagerService
-from ..services.cron import run_per_backend
+from ..services.cron import run_per_backend, run_per_backend_in_parallel
 from ..services.inventory import PhobsInventoryService, flush_in_own_transaction
 from ..services.reservation_sync import PhobsReservationSyncService
 
@@ -240,21 +240,21 @@ class PhobsBackend(models.Model):
         Every tick also applies pushed messages a crash or restart left unapplied."""
         now = datetime.utcnow()
 
-        def pull(backend):
+        def pull(env, backend):
             last = fields.Datetime.from_string(backend.last_pull_at) if backend.last_pull_at else None
             # The cron ticks every minute and a pull stamps its end: a few seconds of slack
             # keep a one-minute interval from skipping every other tick.
             pull_due = not last or (
                 last + timedelta(minutes=backend.pull_interval_minutes) <= now + PULL_SLACK)
-            PhobsReservationSyncService(self.env, backend.with_context(
+            PhobsReservationSyncService(env, backend.with_context(
                 phobs_no_flush_trigger=True)).scheduled_run(pull_due)
-        run_per_backend(self.sudo().search([]), pull, "pull")
+        # In parallel: a property whose Phobs hangs must not hold up the others' turn.
+        run_per_backend_in_parallel(self.sudo().search([]), pull, "pull")
 
     @api.model
     def _cron_flush(self):
-        run_per_backend(self.sudo().search([]),
-                        lambda backend: flush_in_own_transaction(self.env, backend),
-                        "outbox flush")
+        run_per_backend_in_parallel(self.sudo().search([]), flush_in_own_transaction,
+                                    "outbox flush")
 
     @api.model
     def _cron_full_resync(self):

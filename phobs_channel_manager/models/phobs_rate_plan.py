@@ -154,12 +154,17 @@ class PhobsRatePlan(models.Model):
         base = self._phobs_base_prices(codes, date_from, date_to)
         places = self.currency_id.decimal_places
         markup = self.channel_id.rate_markup_percent if self.channel_id else 0
+        currency, plan_code = self.currency_id.name, self.code
+        days = list(days_between(date_from, date_to))
+        # A plan has a few distinct prices over a year: each is marked up and encoded once.
+        encoded = {None: None}
         values = {}
         for code in codes:
-            for day in days_between(date_from, date_to):
+            for day in days:
                 price = base.get((code, day))
-                values[(code, self.code, day)] = None if price is None else encode_rate(
-                    apply_markup(price, markup, places), self.currency_id.name)
+                if price not in encoded:
+                    encoded[price] = encode_rate(apply_markup(price, markup, places), currency)
+                values[(code, plan_code, day)] = encoded[price]
         return values
 
     def _phobs_base_prices(self, codes, date_from, date_to):

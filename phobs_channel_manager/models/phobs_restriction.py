@@ -110,13 +110,16 @@ class PhobsRestriction(models.Model):
                                           fields.Date.from_string(restriction.date_to),
                                           date_from, date_to)):
                 per_day[(restriction.room_type_code, day)] = value
+        plan_code, days = plan.code, list(days_between(date_from, date_to))
+        encoded = {}  # a plan has a few distinct restrictions over a year: each encoded once
         values = {}
         for code in codes:
-            for day in days_between(date_from, date_to):
+            for day in days:
                 value = per_day.get((code, day), OPEN)
-                if stopped and not value.stop_sell:
-                    value = replace(value, stop_sell=True)
-                values[(code, plan.code, day)] = value.encode()
+                if value not in encoded:
+                    sent = replace(value, stop_sell=True) if stopped else value
+                    encoded[value] = sent.encode()
+                values[(code, plan_code, day)] = encoded[value]
         return values
 
     @api.model

@@ -28,6 +28,7 @@ from .errors import (
     PhobsError,
     PhobsProtocolError,
     PhobsSoapFault,
+    PhobsTimeoutError,
     error_for_status,
     error_for_transport,
 )
@@ -99,6 +100,7 @@ class PhobsClient:
         self._rng = rng
         self._clock = clock
         self._now = now or (lambda: datetime.now(timezone.utc))
+        self._timed_out: PhobsTimeoutError | None = None
         self._http = httpx.Client(
             base_url=config.base_url,
             timeout=config.timeout,
@@ -222,6 +224,14 @@ class PhobsClient:
         return self._call(request, policy)
 
     def _call(self, request: _Request, policy: RetryPolicy | None = None):
+        """One logical request with its retries. Once a request timed out on every attempt,
+        the session's later requests are not attempted: they fail at once with the same error
+        (retryable, so the outbox tries again later). A hanging Phobs then costs a session one
+        request's timeouts, not one per message, and the work queued behind it is not held up.
+        """
+        if self._timed_out is not None:
+            raise type(self._timed_out)(
+                f"not attempted: Phobs did not answer earlier in this session ({self._timed_out})")
         attempts = itertools.count(1)
 
         def attempt_with_refresh():
@@ -234,7 +244,11 @@ class PhobsClient:
                 return self._attempt(request, next(attempts))
 
         retrying = build_retrying(policy or self.config.retry, sleep=self._sleep, rng=self._rng)
-        return retrying(attempt_with_refresh)
+        try:
+            return retrying(attempt_with_refresh)
+        except PhobsTimeoutError as err:
+            self._timed_out = err
+            raise
 
     def _attempt(self, request: _Request, number: int):
         started = self._clock()

@@ -31,6 +31,7 @@ from phobs_channel_manager.phobs_api import (
     PhobsServerError,
     PhobsSoapFault,
     PhobsThrottledError,
+    PhobsTimeoutError,
     PhobsTransportError,
     RateRun,
     ResStatus,
@@ -337,6 +338,8 @@ def test_upload_reservations(oauth, respx_mock, ota_schemas):
 
 D = date(2024, 6, 1)
 AVAIL = [AvailabilityRun("DBL", D, D, n) for n in range(5)]
+RESTRICTION = RestrictionRun("DBL", "BAR", D, D, stop_sell=True)
+RATE = RateRun("DBL", "BAR", D, D, Decimal("10.00"), "EUR")
 
 
 @pytest.fixture
@@ -378,15 +381,36 @@ def test_after_retries_run_out_the_remaining_batches_wait(small_budget, respx_mo
     assert [item for r in results for item in r.items] == AVAIL
 
 
+def test_after_a_request_timed_out_for_good_the_session_sends_nothing_more(oauth, respx_mock):
+    """A hanging Phobs costs a session one request's timeouts: the restrictions and rates that
+    follow fail at once, retryable, and nothing more goes out."""
+    respx_mock.post("/inventory").mock(side_effect=httpx.ReadTimeout("hangs"))
+    (first,) = oauth.client.send_availability(AVAIL[:1])
+    assert isinstance(first.error, PhobsTimeoutError)
+    calls = len(respx_mock.calls)
+    (restrictions,) = oauth.client.send_restrictions([RESTRICTION])
+    (rate,) = oauth.client.send_rates([RATE])
+    for result in (restrictions, rate):
+        assert isinstance(result.error, PhobsTimeoutError) and "not attempted" in str(result.error)
+    assert len(respx_mock.calls) == calls  # the token and the first request's attempts only
+
+
+def test_a_connection_refused_does_not_stop_the_session(oauth, respx_mock):
+    respx_mock.post("/reservations").mock(side_effect=httpx.ConnectError("refused"))
+    rates = respx_mock.post("/rates").mock(side_effect=script(reply(build_hotel_rate_amount_notif_rs)))
+    with pytest.raises(PhobsTransportError):
+        oauth.client.pull_reservations()
+    (rate,) = oauth.client.send_rates([RATE])
+    assert rate.ok and rates.call_count == 1
+
+
 def test_restrictions_and_rates_go_to_their_paths(oauth, respx_mock):
     inventory = respx_mock.post("/inventory").mock(side_effect=script(reply(build_hotel_avail_notif_rs)))
     rates = respx_mock.post("/rates").mock(side_effect=script(reply(build_hotel_rate_amount_notif_rs)))
-    restriction = RestrictionRun("DBL", "BAR", D, D, stop_sell=True)
-    rate = RateRun("DBL", "BAR", D, D, Decimal("10.00"), "EUR")
-    assert oauth.client.send_restrictions([restriction])[0].ok
-    assert oauth.client.send_rates([rate])[0].ok
-    assert parse_hotel_avail_notif_rq(payload(inventory.calls[0])).restrictions == (restriction,)
-    assert parse_hotel_rate_amount_notif_rq(payload(rates.calls[0])).rates == (rate,)
+    assert oauth.client.send_restrictions([RESTRICTION])[0].ok
+    assert oauth.client.send_rates([RATE])[0].ok
+    assert parse_hotel_avail_notif_rq(payload(inventory.calls[0])).restrictions == (RESTRICTION,)
+    assert parse_hotel_rate_amount_notif_rq(payload(rates.calls[0])).rates == (RATE,)
     assert {e.operation for e in oauth.exchanges} == {"send_restrictions", "send_rates"}
 
 

@@ -5,7 +5,7 @@ import httpx
 import pytest
 
 from . import ota_builders as ob
-from .conftest import day
+from .conftest import HOTEL_2, day
 
 
 def _faults(world, *rules, seed=None):
@@ -157,6 +157,34 @@ def test_rules_filter_by_path_and_operation(world):
     response = world.post("/rates", ob.rate_rq("HTL1", {"start": day(20), "end": day(20), "room_type": "DBL",
                                                         "rate_plan": "BAR", "amounts": {None: "9.00"}}))
     assert response.status_code == 500
+
+
+def test_a_rule_naming_a_hotel_fires_only_on_that_hotels_requests(world):
+    """Bearer, WS-Security and token requests alike: HTL2 fails, HTL1 is served."""
+    world.token(HOTEL_2)  # before the rule: the token endpoint is filtered too
+    (rule,) = _faults(world, {"kind": "http_503", "hotel": "HTL2"})
+    assert rule["hotel"] == "HTL2"
+    world.ok("/reservations", ob.read_rq("HTL1"))
+    world.ok("/reservations", ob.read_rq("HTL1"), auth="wsse")
+    assert world.post("/reservations", ob.read_rq("HTL2"), hotel=HOTEL_2).status_code == 503
+    assert world.post("/reservations", ob.read_rq("HTL2"), auth="wsse",
+                      hotel=HOTEL_2).status_code == 503
+    creds = HOTEL_2["credentials"]
+    response = world.http.post("/auth/token", data={"grant_type": "client_credentials"},
+                               auth=(creds["client_id"], creds["client_secret"]))
+    assert response.status_code == 503
+    assert world.control("GET", "/faults")["rules"][0]["fired"] == 3
+
+
+def test_a_hanging_hotel_delays_only_its_own_requests(world):
+    world.token(HOTEL_2)
+    _faults(world, {"kind": "latency", "latency_ms": 1500, "hotel": "HTL2"})
+    world.ok("/reservations", ob.read_rq("HTL1"))
+    assert world.control("GET", "/faults")["rules"][0]["fired"] == 0
+    started = time.monotonic()
+    world.ok("/reservations", ob.read_rq("HTL2"), hotel=HOTEL_2)
+    assert time.monotonic() - started >= 1.5
+    assert world.control("GET", "/faults")["rules"][0]["fired"] == 1
 
 
 def test_counted_rules_retire_and_are_listed_with_what_fired(world):
