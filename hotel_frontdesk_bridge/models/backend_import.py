@@ -132,6 +132,8 @@ class PhobsBackendImport(models.Model):
             arrival = fields.Date.from_string(stay.arrival)
             departure = fields.Date.from_string(stay.departure)
             placed = self._phobs_placed_stays(rooms, arrival, departure, existing)
+            if self.auto_reassign:
+                placed = self._phobs_around_movable(placed, rooms, arrival, departure, existing)
             # Rooms this booking's earlier stays took, for their own nights only.
             placed += [PlacedStay(("taken", room), room, fields.Date.from_string(other.arrival),
                                   fields.Date.from_string(other.departure), False)
@@ -142,6 +144,18 @@ class PhobsBackendImport(models.Model):
                 return None, self._phobs_conflict(binding, stay, room_type, room_types)
             placement.append((stay, allocation))
         return placement, None
+
+    def _phobs_around_movable(self, placed, rooms, arrival, departure, existing):
+        """``placed`` widened to the whole stays of the guests who may be moved: a guest moves
+        for all of their nights, so the target room must be free beyond this booking's dates
+        too (else the move puts two guests in one room)."""
+        movable = [stay for stay in placed if stay.movable
+                   and stay.arrival < departure and arrival < stay.departure]
+        first = min([arrival] + [stay.arrival for stay in movable])
+        last = max([departure] + [stay.departure for stay in movable])
+        if (first, last) == (arrival, departure):
+            return placed
+        return self._phobs_placed_stays(rooms, first, last, existing)
 
     def _phobs_conflict(self, binding, stay, room_type, room_types):
         arrival = fields.Date.from_string(stay.arrival)

@@ -47,6 +47,31 @@ class TestOverbooking(PhobsCase):
         rooms = self.front_desk().mapped("reservation_line.reserve")
         self.assertEqual(len(rooms), 2)
 
+    def test_a_guest_is_never_moved_into_a_room_taken_later_in_their_stay(self):
+        # DBL-1: a long stay from night 11 to 19; DBL-2: nights 9-10 and, well after the new
+        # booking's dates, nights 15-16. A 10-11 stay needs one guest moved: the long stay
+        # would fit DBL-2 on the new booking's nights only; the short one fits DBL-1.
+        filler = self.book("DBL", arrival=9, nights=2, channel="BDC")
+        self.book("DBL", arrival=9, nights=2, channel="EXP")
+        self.book("DBL", arrival=11, nights=9, channel="AGO")
+        self.book("DBL", arrival=15, nights=2, channel="HCOM")
+        self.sync_service().pull()
+        self.sandbox.call("POST", "/bookings/%s/cancel" % filler["reservation_id"])
+        self.sync_service().pull()
+        new = self.book("DBL", arrival=10, nights=2, channel="BDC", respect_availability=False)
+
+        self.sync_service().pull()
+
+        binding = self.bindings().filtered(lambda b: b.external_id == new["reservation_id"])
+        self.assertEqual(binding.sync_state, "applied")
+        lines = self.env["hotel.room.reservation.line"].search(
+            [("reservation_id", "in", self.front_desk().filtered(
+                lambda r: r.state == "confirm").ids)])
+        for room in lines.mapped("room_id"):
+            held = sorted((l.check_in, l.check_out) for l in lines if l.room_id == room)
+            for (_in1, out1), (in2, _out2) in zip(held, held[1:]):
+                self.assertLessEqual(out1, in2, "room %s holds two stays at once" % room.name)
+
     def test_resolving_a_conflict_is_logged(self):
         self.book("SGL", arrival=20, channel="BDC", respect_availability=False)
         self.book("SGL", arrival=20, channel="HCOM", respect_availability=False)
