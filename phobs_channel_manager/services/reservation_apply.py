@@ -9,10 +9,11 @@ match it (an overbooking becomes a conflict for staff), and the days the booking
 holds now are marked for an availability update. Each commit lets the availability go out: the
 rooms held and Phobs told is what protects against overbooking.
 
-Folios, once every pending message is placed, each in a transaction of its own: the invoice side
-(prices, lines, confirmation) of the bookings placed. It may follow seconds later; a failure is
-kept on the booking for staff and never undoes the placement, and a folio left pending (the
-process died between the stages) is built by the next run.
+Folios, once every pending message is placed, each in a transaction of its own: the note saying
+what the version changed and the invoice side (prices, lines, confirmation) of the bookings
+placed. It may follow seconds later; a failure is kept on the booking for staff and never undoes
+the placement, and a folio left pending (the process died between the stages) is built by the
+next run.
 
 A failure is kept on its message for staff to see and retry; it never stops the messages after
 it.
@@ -88,9 +89,9 @@ class ReservationApplier(BackendService):
             self.build_folio(binding)
 
     def build_folios(self):
-        """The second stage: the folio of every placed booking whose folio is pending, each in a
-        transaction of its own (committed, so that one failure never undoes another's folio).
-        Returns how many it handled."""
+        """The second stage: the version note and folio of every placed booking whose folio is
+        pending, each in a transaction of its own (committed, so that one failure never undoes
+        another's folio). Returns how many it handled."""
         built = 0
         while True:
             pending = self.backend._phobs_folios_pending()[:APPLY_BATCH]
