@@ -324,8 +324,9 @@ def bench_pull(odoo, database, sandbox):
     print("pull_1000.queries_per_booking: %.0f SQL queries per booking placed (%s)"
           % (sum(placed["kinds"].values()) / applied, per_booking(placed["kinds"], applied)))
     print("pull_1000.folio_ms_per_booking: %.1f ms per booking for its folio (the second stage: "
-          "the version note, then the folio's lines at the nightly prices, confirmed), %.1f ms of it this process's CPU (load "
-          "average %s)" % (1000 * folio_s / applied, 1000 * (cpu - place_cpu) / applied, load))
+          "the version note, then the folio's lines at the nightly prices, confirmed), %.1f ms "
+          "of it this process's CPU (load average %s)"
+          % (1000 * folio_s / applied, 1000 * (cpu - place_cpu) / applied, load))
     print("pull_1000.folio_queries_per_booking: %.0f SQL queries per booking for its folio (%s)"
           % (sum(folio_kinds.values()) / applied, per_booking(folio_kinds, applied)))
     print("pull_1000.total_ms_per_booking: %.1f ms per booking until every folio is built "
