@@ -6,13 +6,20 @@ product's taxes that are *included in the price*: the VAT is then accounted insi
 (the invoice shows it) and ``amount_total`` stays the OTA total; a tax that would be *added on
 top* is left off, because it would charge the guest more than the channel sold.
 """
+import logging
 from datetime import timedelta
 from decimal import Decimal
 
 from odoo import _, fields, models
 
+from odoo.addons.phobs_channel_manager.services.base import is_concurrent_write
+from odoo.addons.phobs_channel_manager.services.batch_lookups import lookups_of
+from odoo.addons.phobs_channel_manager.services.error_handling import describe
+
 from ..folio_prices import StayPrices, room_prices, runs
 from ..stay_calendar import checkin_instant, checkout_instant
+
+_logger = logging.getLogger(__name__)
 
 FOLIO_CONTEXT = {"tracking_disable": True, "mail_notrack": True, "mail_create_nolog": True}
 
@@ -37,11 +44,66 @@ class PhobsBackendFolio(models.Model):
         help="Each channel booking gets a folio carrying its nightly prices as soon as it is "
              "placed, updated by its modifications and cancelled with it.")
 
+    @staticmethod
+    def _phobs_folio_due():
+        """The booking's values once placed (the caller writes them with the placement's
+        outcome): its version note and folio follow in the apply run's second stage."""
+        return {"folio_state": "pending", "folio_error": False}
+
+    def _phobs_folios_pending(self):
+        return self.env["phobs.reservation"].sudo().search(
+            [("backend_id", "=", self.id), ("folio_state", "=", "pending")], order="id")
+
+    def _phobs_build_folio(self, binding):
+        """The second stage of a placed booking: the note saying what its version changed, then
+        its folio."""
+        if binding.sync_state == "conflict":
+            # Nothing placed to bill; resolving the conflict places the guest.
+            binding.write({"folio_state": False, "folio_error": False})
+            return
+        try:
+            with self.env.cr.savepoint():
+                reservations = self._phobs_front_desk_reservations(binding)
+                self._phobs_note_version(binding, reservations,
+                                         reservations[:1].phobs_version_summary)
+        except Exception as err:  # noqa: BLE001 - a note never holds up the folio
+            if is_concurrent_write(err):
+                raise
+            _logger.exception("Version note of channel booking %s could not be posted",
+                              binding.external_id)
+        self._phobs_sync_folio_safely(binding)
+
+    def _phobs_sync_folio_safely(self, binding):
+        """The rooms matter more than the folio: a folio that cannot be built is said on the
+        booking for staff (Create Folio retries) and does not undo the placement."""
+        try:
+            with self.env.cr.savepoint():
+                self._phobs_sync_folio(binding)
+        except Exception as err:  # noqa: BLE001 - reported on the booking, placement kept
+            lookups_of(self.env.context).clear()  # what the savepoint made may be gone
+            if is_concurrent_write(err):
+                raise  # another worker's; the booking stays pending for the next run
+            _logger.exception("Folio of channel booking %s could not be built", binding.external_id)
+            binding.write({"folio_state": "failed", "folio_error": describe(err)})
+            for reservation in binding.hotel_reservation_ids[:1]:
+                reservation.message_post(body=_("The folio of this channel booking could not be "
+                                                "built: %s") % err)
+
     def _phobs_sync_folio(self, binding, force=False):
-        """Creates or updates the folio of a placed channel booking; cancels it with the
-        booking. An invoiced folio is left alone: staff get an activity with the difference."""
+        """Creates or updates the folio of a placed channel booking (cancels it with the
+        booking) and records it on the booking. An invoiced folio is left alone: staff get an
+        activity with the difference."""
         if not (self.phobs_auto_folio or force):
+            if binding.folio_state:
+                binding.write({"folio_state": False, "folio_error": False})
             return None
+        folio = self._phobs_write_folio(binding)
+        state = "built" if folio else False
+        if binding.folio_state != state or binding.folio_error:
+            binding.write({"folio_state": state, "folio_error": False})
+        return folio
+
+    def _phobs_write_folio(self, binding):
         reservations = binding.hotel_reservation_ids.sorted(
             lambda r: (r.reservation_no != binding.pms_ref, r.checkin))
         folio = self._phobs_folio_of(binding)
@@ -93,6 +155,10 @@ class PhobsBackendFolio(models.Model):
             "partner_shipping_id": guest.id,
             "pricelist_id": primary.pricelist_id.id or self._phobs_pricelist(binding, guest).id,
             "warehouse_id": primary.warehouse_id.id,
+            # The default sales channel of the folio's (superuser) creation, looked up once per
+            # batch rather than per folio.
+            "team_id": lookups_of(self.env.context).get(
+                ("sales team",), lambda: self.env["crm.team"].sudo()._get_default_team_id().id),
             "company_id": self.company_id.id,
             "date_order": min(fields.Datetime.now(), self._phobs_before(primary.checkin)),
             "checkin_date": primary.checkin,

@@ -1,6 +1,8 @@
 """The guest of a channel booking as a front-desk partner."""
 from odoo import _, models
 
+from odoo.addons.phobs_channel_manager.services.batch_lookups import lookups_of
+
 from .res_partner import COMPANY_DEFAULTS
 
 #: A guest record needs no chatter, followers, avatar or mail of its own creation; applying a
@@ -23,11 +25,9 @@ class PhobsBackendGuests(models.Model):
         partner = self._phobs_partner_by_email(binding.guest_email)
         if partner:
             return Partner.browse(partner.id)
-        # Country codes are unique: no need for the ordered (by translated name) search.
-        self.env.cr.execute("SELECT id FROM res_country WHERE code = %s",
-                            ((binding.guest_country_code or "").upper(),))
-        row = self.env.cr.fetchone()
-        country = self.env["res.country"].browse(row[0] if row else [])
+        lookups = lookups_of(self.env.context)
+        country = lookups.get(("country", (binding.guest_country_code or "").upper()),
+                              lambda: self._phobs_country(binding.guest_country_code))
         # Odoo renders a default avatar for every new partner unless in install mode, which on
         # res.partner.create changes nothing else (see base/res/res_partner.py); the company's
         # defaults need no lookup (res_partner.py here).
@@ -43,7 +43,14 @@ class PhobsBackendGuests(models.Model):
             "company_id": self.company_id.id,
             "customer": True,
         })
+        lookups.get(("new guest", guest.id), lambda: True)  # no pricelist of its own
         return Partner.browse(guest.id)
+
+    def _phobs_country(self, code):
+        # Country codes are unique: no need for the ordered (by translated name) search.
+        self.env.cr.execute("SELECT id FROM res_country WHERE code = %s", ((code or "").upper(),))
+        row = self.env.cr.fetchone()
+        return self.env["res.country"].browse(row[0] if row else [])
 
     def _phobs_partner_by_email(self, email):
         email = (email or "").strip().lower()

@@ -1,16 +1,14 @@
 """Phobs bookings -> front-desk reservations: placing their rooms, moving other guests when
 that makes room, or reporting the overbooking with proposals."""
-import logging
-
 from odoo import _, fields, models
 from odoo.exceptions import UserError
 
 from odoo.addons.phobs_channel_manager.phobs_api.records import ResStatus
+from odoo.addons.phobs_channel_manager.services.batch_lookups import lookups_of
 
 from ..room_allocation import PlacedStay, allocate
 from ..stay_calendar import checkin_instant, checkout_instant, stay_dates
-
-_logger = logging.getLogger(__name__)
+from .hotel_reservation import NIGHTS_MARKED_BY_CALLER
 
 
 class PhobsBackendImport(models.Model):
@@ -23,44 +21,33 @@ class PhobsBackendImport(models.Model):
         (the first keeps the number Phobs was given), new ones get one, vanished ones are
         released and removed, so no room stays held by an old version."""
         existing = self._phobs_front_desk_reservations(binding)
-        previous = existing[:1].phobs_version_summary
         if binding.status == ResStatus.CANCEL.value:
             for reservation in existing.filtered(lambda r: r.state != "cancel"):
                 reservation.cancel_reservation()  # OCA's method takes one reservation at a time
-            self._phobs_sync_folio_safely(binding)
-            self._phobs_note_version(binding, existing, previous)
-            return {"state": "cancelled", "pms_ref": binding.pms_ref or existing[:1].reservation_no or ""}
+            return {"state": "cancelled", "values": self._phobs_folio_due(),
+                    "pms_ref": binding.pms_ref or existing[:1].reservation_no or ""}
 
         room_types = self._phobs_room_types_for(binding)
         self._phobs_release_rooms(existing)
         placement, conflict = self._phobs_place(binding, room_types, existing)
-        reservations = self._phobs_reconcile_periods(binding, existing, conflict)
+        if not conflict:
+            self._phobs_move_guests(placement)
+        rooms = {stay: (room_types[stay.room_type_code], allocation.rooms)
+                 for stay, allocation in placement or []}
+        reservations = self._phobs_reconcile_periods(binding, existing, conflict, rooms)
         primary = reservations[:1]
         if conflict:
-            reservations.write({"state": "draft"})
             return {"state": "conflict", "pms_ref": primary.reservation_no,
                     "message": conflict["message"], "conflict": conflict}
-        self._phobs_assign_rooms(reservations, placement, room_types)
-        self._phobs_sync_folio_safely(binding)
-        self._phobs_note_version(binding, reservations, previous)
-        return {"state": "applied", "pms_ref": primary.reservation_no}
-
-    def _phobs_sync_folio_safely(self, binding):
-        """The rooms matter more than the folio: a folio that cannot be built is said on the
-        booking for staff (Create Folio retries) and does not undo the placement."""
-        try:
-            with self.env.cr.savepoint():
-                self._phobs_sync_folio(binding)
-        except Exception as err:  # noqa: BLE001 - reported on the booking, placement kept
-            _logger.exception("Folio of channel booking %s could not be built", binding.external_id)
-            for reservation in binding.hotel_reservation_ids[:1]:
-                reservation.message_post(body=_("The folio of this channel booking could not be "
-                                                "built: %s") % err)
+        self._phobs_hold_rooms(reservations, placement)
+        return {"state": "applied", "pms_ref": primary.reservation_no,
+                "values": self._phobs_folio_due()}
 
     def _phobs_front_desk_reservations(self, binding):
         """The binding's front-desk reservations, the one carrying its number first."""
         Reservation = self.env["hotel.reservation"].sudo().with_context(
-            phobs_from_channel=True, duplicate=True, tracking_disable=True)
+            phobs_from_channel=True, duplicate=True, tracking_disable=True,
+            **{NIGHTS_MARKED_BY_CALLER: True})
         reservations = Reservation.search([("phobs_reservation_id", "=", binding.id)],
                                           order="checkin, id")
         return reservations.sorted(lambda r: r.reservation_no != binding.pms_ref)
@@ -74,9 +61,11 @@ class PhobsBackendImport(models.Model):
             periods[(stay.arrival, stay.departure)] |= stay
         return periods
 
-    def _phobs_reconcile_periods(self, binding, existing, conflict):
+    def _phobs_reconcile_periods(self, binding, existing, conflict, rooms):
         """One reservation per period, reusing ``existing`` (same dates first); those left over
-        are removed. Returns the reservations in period order, the numbered one first."""
+        are removed. ``rooms``: ``{stay: (room type, room ids)}`` placed (none on a conflict):
+        each reservation is written with its room lines and state at once. Returns the
+        reservations in period order, the numbered one first."""
         periods = self._phobs_periods(binding)
         unused = list(existing)
         chosen = {}
@@ -89,10 +78,15 @@ class PhobsBackendImport(models.Model):
             if key not in chosen and unused:
                 chosen[key] = unused.pop(0)
         Reservation = existing.browse().with_context(
-            phobs_from_channel=True, duplicate=True, tracking_disable=True)
+            phobs_from_channel=True, duplicate=True, tracking_disable=True,
+            **{NIGHTS_MARKED_BY_CALLER: True})
         result = Reservation
         for key, stays in periods.items():
             values = self._phobs_reservation_values(binding, stays, conflict)
+            values.update(state="draft" if conflict else "confirm", reservation_line=[
+                (0, 0, {"categ_id": rooms[stay][0].id, "reserve": [(6, 0, rooms[stay][1])],
+                        "name": stay.room_type_code})
+                for stay in stays if stay in rooms])
             reservation = chosen.get(key)
             if reservation:
                 reservation.reservation_line.with_context(phobs_from_channel=True).unlink()
@@ -113,8 +107,9 @@ class PhobsBackendImport(models.Model):
         return fields.Date.to_string(arrival), fields.Date.to_string(departure)
 
     def _phobs_room_types_for(self, binding):
-        codes = set(binding.stay_ids.mapped("room_type_code"))
-        room_types = self._phobs_room_types(codes)
+        codes = frozenset(binding.stay_ids.mapped("room_type_code"))
+        room_types = lookups_of(self.env.context).get(
+            ("room types", codes), lambda: self._phobs_room_types(codes))
         unknown = codes - set(room_types.mapped("phobs_code"))
         if unknown:
             raise UserError(_("Unknown Phobs room type code(s) %s: map them on a hotel room "
@@ -215,13 +210,20 @@ class PhobsBackendImport(models.Model):
         currency = binding.currency_id or self.currency_id
         if self.pricelist_id and self.pricelist_id.currency_id == currency:
             return self.pricelist_id
-        # Only now the guest's: a property lookup of some eight queries.
-        guest_pricelist = partner.property_product_pricelist
+        # Only now the guest's: a property lookup of some eight queries. A guest created here
+        # holds no pricelist of its own, so its pricelist is its country's, the same for every
+        # such guest of the batch.
+        lookups = lookups_of(self.env.context)
+        new_guest = lookups.get(("new guest", partner.id), lambda: False)
+        guest_pricelist = lookups.get(
+            ("guest pricelist", partner.country_id.id if new_guest else ("partner", partner.id)),
+            lambda: partner.property_product_pricelist)
         if guest_pricelist and guest_pricelist.currency_id == currency:
             return guest_pricelist
         Pricelist = self.env["product.pricelist"].sudo()
-        pricelist = Pricelist.search([("currency_id", "=", currency.id),
-                                      ("company_id", "in", (False, self.company_id.id))], limit=1)
+        pricelist = lookups.get(("pricelist", currency.id), lambda: Pricelist.search(
+            [("currency_id", "=", currency.id),
+             ("company_id", "in", (False, self.company_id.id))], limit=1))
         if not pricelist:
             if not currency.active:
                 currency.sudo().active = True  # a folio and invoice in it need it active
@@ -235,30 +237,26 @@ class PhobsBackendImport(models.Model):
             self.env["hotel.room.reservation.line"].sudo().search(
                 [("reservation_id", "in", reservations.ids)]).unlink()
 
-    def _phobs_assign_rooms(self, reservations, placement, room_types):
-        """Each stay's rooms on the reservation of its period, held for that period only.
-        ``room_types``: ``{code: hotel.room.type}`` of the booking's stays."""
+    def _phobs_move_guests(self, placement):
+        """Other guests the placement moves to another room of their type, before the booking
+        takes theirs."""
         RoomLine = self.env["hotel.room.reservation.line"].sudo()
         for key, _from_room, to_room in (move for _stay, a in placement for move in a.moves):
             if key[0] == "res":
                 self._phobs_move_guest(RoomLine.browse(key[1]), to_room)
+
+    def _phobs_hold_rooms(self, reservations, placement):
+        """Each stay's rooms held by the reservation of its period, for that period only."""
+        RoomLine = self.env["hotel.room.reservation.line"].sudo()
         by_period = {self._phobs_period_of(r): r for r in reservations}
         for stay, allocation in placement:
             reservation = by_period[(stay.arrival, stay.departure)]
-            room_type = room_types[stay.room_type_code]
-            self.env["hotel_reservation.line"].sudo().with_context(phobs_from_channel=True).create({
-                "line_id": reservation.id,
-                "categ_id": room_type.id,
-                "reserve": [(6, 0, allocation.rooms)],
-                "name": stay.room_type_code,
-            })
             for room_id in allocation.rooms:
                 RoomLine.create({
                     "room_id": room_id, "check_in": reservation.checkin,
                     "check_out": reservation.checkout, "state": "assigned",
                     "reservation_id": reservation.id,
                 })
-        reservations.write({"state": "confirm"})
 
     def _phobs_move_guest(self, room_line, to_room_id):
         """Moves a placed guest to another room of the same type, and says so on the booking."""

@@ -8,6 +8,9 @@ from ..stay_calendar import stay_dates
 UPLOAD_ON_STATE = {"confirm": "Commit", "cancel": "Cancel"}
 #: The fields whose change holds or frees rooms.
 TRACKED = frozenset({"checkin", "checkout", "reservation_line", "state"})
+#: Context key of the channel manager applying a Phobs booking: it marks the nights the booking
+#: held and holds itself (forced), so the reservations it writes need not mark them again.
+NIGHTS_MARKED_BY_CALLER = "phobs_nights_marked"
 
 
 class HotelReservation(models.Model):
@@ -22,8 +25,6 @@ class HotelReservation(models.Model):
 
     phobs_reservation_id = fields.Many2one("phobs.reservation", string="Channel Booking",
                                            copy=False, readonly=True, index=True)
-    phobs_channel_id = fields.Many2one(related="phobs_reservation_id.channel_id", store=True,
-                                       readonly=True, string="Channel")
 
     def cancel_reservation(self):
         """A channel booking is cancelled at the channel: through *Cancel Channel Booking*
@@ -93,10 +94,14 @@ class HotelReservation(models.Model):
             # The number Phobs was given when the booking was acknowledged. hotel_reservation
             # numbers every new reservation itself, so that number stays unused.
             reservation.reservation_no = number
-        reservation._phobs_mark_dirty(reservation._phobs_ranges())
+        if not self.env.context.get(NIGHTS_MARKED_BY_CALLER):
+            reservation._phobs_mark_dirty(reservation._phobs_ranges())
         return reservation
 
     def write(self, vals):
+        if self.env.context.get(NIGHTS_MARKED_BY_CALLER) and \
+                self.env.context.get("phobs_from_channel"):
+            return super().write(vals)  # nothing to mark, nothing to upload
         # hotel_reservation's confirmation writes the state once per earlier stay of the room
         # (dozens in a busy room): a value already held moves no night.
         tracked = {field for field in TRACKED & set(vals)
@@ -115,6 +120,8 @@ class HotelReservation(models.Model):
         return result
 
     def unlink(self):
+        if self.env.context.get(NIGHTS_MARKED_BY_CALLER):
+            return super().unlink()
         ranges = self._phobs_ranges()
         result = super().unlink()
         self._phobs_mark_dirty(ranges)

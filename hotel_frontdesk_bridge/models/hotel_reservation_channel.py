@@ -16,10 +16,14 @@ from .backend_folio import binding_room_prices
 class HotelReservationChannel(models.Model):
     _inherit = "hotel.reservation"
 
-    phobs_channel_name = fields.Char(related="phobs_reservation_id.channel_id.name", store=True,
-                                     readonly=True, string="OTA")
-    phobs_channel_booking_id = fields.Char(related="phobs_reservation_id.channel_booking_id",
-                                           store=True, readonly=True, string="OTA number")
+    # The stored facts of the channel booking are one computation: a new reservation stores
+    # them in one statement rather than one per field.
+    phobs_channel_id = fields.Many2one("phobs.channel", compute="_compute_phobs_channel_facts",
+                                       store=True, compute_sudo=True, string="Channel")
+    phobs_channel_name = fields.Char(compute="_compute_phobs_channel_facts", store=True,
+                                     compute_sudo=True, string="OTA")
+    phobs_channel_booking_id = fields.Char(compute="_compute_phobs_channel_facts", store=True,
+                                           compute_sudo=True, string="OTA number")
     phobs_external_id = fields.Char(related="phobs_reservation_id.external_id", readonly=True,
                                     string="Phobs reservation id")
     phobs_special_requests = fields.Text(related="phobs_reservation_id.special_requests",
@@ -31,7 +35,7 @@ class HotelReservationChannel(models.Model):
     phobs_amount_total = fields.Monetary(related="phobs_reservation_id.amount_total",
                                          readonly=True, currency_field="phobs_currency_id",
                                          string="Booking total")
-    phobs_property_name = fields.Char(compute="_compute_phobs_property_name", store=True,
+    phobs_property_name = fields.Char(compute="_compute_phobs_channel_facts", store=True,
                                       compute_sudo=True, string="Property")
     phobs_is_channel = fields.Boolean(compute="_compute_phobs_display", string="Channel booking")
     phobs_banner = fields.Char(compute="_compute_phobs_display")
@@ -43,11 +47,16 @@ class HotelReservationChannel(models.Model):
         help="What the last applied version of the channel booking said (dates, rooms, price, "
              "guests), to tell staff what the next one changes.")
 
-    @api.depends("phobs_reservation_id.backend_id.name", "reservation_line.categ_id")
-    def _compute_phobs_property_name(self):
+    @api.depends("phobs_reservation_id.channel_id.name", "phobs_reservation_id.channel_booking_id",
+                 "phobs_reservation_id.backend_id.name", "reservation_line.categ_id")
+    def _compute_phobs_channel_facts(self):
         for reservation in self:
-            backend = reservation.phobs_reservation_id.backend_id or \
+            binding = reservation.phobs_reservation_id
+            backend = binding.backend_id or \
                 reservation.reservation_line.mapped("categ_id.phobs_backend_id")[:1]
+            reservation.phobs_channel_id = binding.channel_id
+            reservation.phobs_channel_name = binding.channel_id.name or False
+            reservation.phobs_channel_booking_id = binding.channel_booking_id or False
             reservation.phobs_property_name = backend.name or False
 
     def _compute_phobs_display(self):

@@ -1,5 +1,7 @@
 from odoo import fields, models
 
+from odoo.addons.phobs_channel_manager.services.batch_lookups import lookups_of
+
 
 class PhobsBackend(models.Model):
     """The OCA hotel front desk behind the channel manager's PMS hooks.
@@ -19,4 +21,6 @@ class PhobsBackend(models.Model):
 
     def _phobs_tz(self):
         """The hotel's time zone (its company's), the same for every user of the front desk."""
-        return self.company_id.partner_id.tz or "UTC"
+        # Once per batch of applied bookings: each new guest makes the ORM read the company again.
+        return lookups_of(self.env.context).get(
+            ("tz", self.id), lambda: self.company_id.partner_id.tz or "UTC")

@@ -371,7 +371,18 @@ class PhobsBackend(models.Model):
         """Creates, updates or cancels the front-desk booking for a Phobs reservation binding.
 
         Returns a :class:`PlacementResult`-like dict: ``{"state": "applied"|"conflict",
-        "pms_ref": str, "message": str, "conflict": {...}}``.
+        "pms_ref": str, "message": str, "conflict": {...}, "values": {...}}`` (``values``: more
+        of the binding's fields, written with the outcome).
         """
         raise NotImplementedError(
             "No PMS bridge applies Phobs reservations: install hotel_frontdesk_bridge.")
+
+    def _phobs_folios_pending(self):
+        """Placed bookings whose folio (the invoice side) is still to be built: the second
+        stage of applying, after the rooms are held and the availability marked."""
+        return self.env["phobs.reservation"].browse()
+
+    def _phobs_build_folio(self, phobs_reservation):
+        """Builds, updates or cancels the folio of a placed booking; a failure is kept on the
+        booking for staff and never undoes its placement."""
+        return None

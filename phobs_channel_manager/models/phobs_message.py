@@ -140,7 +140,7 @@ class PhobsMessage(models.Model):
         for backend in inline.mapped("backend_id"):
             applier = ReservationApplier(self.sudo().env, backend)
             for message in inline.filtered(lambda m, b=backend: m.backend_id == b):
-                applier.apply_message(message)
+                applier.apply_now(message)
         later = retried - inline
         if later:
             background.run_after_commit(self.env.cr, later.mapped("backend_id").ids,

@@ -1,11 +1,22 @@
 """ReservationApplier: stored deliveries into the front desk.
 
 :meth:`ReservationApplier.apply_pending` takes this backend's ``received`` messages oldest
-version first and applies each in a transaction of its own: the binding (``phobs.reservation``)
-is brought up to that version (older versions are ignored), the PMS bridge makes the front desk
+version first and applies each in two stages.
+
+Placement, each message in a transaction of its own: the binding (``phobs.reservation``) is
+brought up to that version (older versions are ignored), the PMS bridge makes the front desk
 match it (an overbooking becomes a conflict for staff), and the days the booking held before and
-holds now are marked for an availability update. A failure is kept on its message for staff to
-see and retry; it never stops the messages after it.
+holds now are marked for an availability update. Each commit lets the availability go out: the
+rooms held and Phobs told is what protects against overbooking.
+
+Folios, once every pending message is placed, each in a transaction of its own: the note saying
+what the version changed and the invoice side (prices, lines, confirmation) of the bookings
+placed. It may follow seconds later; a failure is kept on the booking for staff and never undoes
+the placement, and a folio left pending (the process died between the stages) is built by the
+next run.
+
+A failure is kept on its message for staff to see and retry; it never stops the messages after
+it.
 """
 import logging
 
@@ -17,6 +28,8 @@ from ..phobs_api.messages.reservation_xml import parse_stored_reservation
 from ..phobs_api.profile import DEFAULT_PROFILE
 from ..phobs_api.records import ResStatus
 from . import data_mapper
+from .batch_lookups import CONTEXT_KEY as LOOKUPS_KEY
+from .batch_lookups import BatchLookups
 from .base import BackendService, is_concurrent_write, server_now
 from .error_handling import describe
 from .odoo11 import forget_cache
@@ -28,6 +41,12 @@ APPLY_BATCH = 100
 
 
 class ReservationApplier(BackendService):
+    def __init__(self, env, backend):
+        super().__init__(env, backend)
+        # Bookings whose folio this applier tried: a failed one is not tried again in a loop.
+        self._folios_tried = set()
+        self._lookups = BatchLookups()
+
     def apply_pending(self, wait_seconds=0):
         """Applies this backend's ``received`` messages, oldest version first, each in its own
         transaction. Returns how many it handled, or None when another worker kept applying
@@ -54,7 +73,49 @@ class ReservationApplier(BackendService):
                 # What was read for the applied bookings will not be read again: a long
                 # backlog would otherwise hold all of it in memory.
                 forget_cache(self.env)
+                self._lookups.clear()  # a channel created meanwhile is found in the next batch
+            self.build_folios()
             return len(handled)
+
+    def _bridge(self):
+        """The backend as the PMS bridge sees it: with this batch's lookups."""
+        return self.backend.with_context(**{LOOKUPS_KEY: self._lookups})
+
+    def apply_now(self, message, reservation=None):
+        """Both stages for one message in the caller's transaction (a staff retry, a test)."""
+        self.apply_message(message, reservation)
+        binding = message.phobs_reservation_id
+        if binding & self.backend._phobs_folios_pending():
+            self.build_folio(binding)
+
+    def build_folios(self):
+        """The second stage: the version note and folio of every placed booking whose folio is
+        pending, each in a transaction of its own (committed, so that one failure never undoes
+        another's folio). Returns how many it handled."""
+        built = 0
+        while True:
+            pending = self.backend._phobs_folios_pending()[:APPLY_BATCH]
+            pending = pending.filtered(lambda b: b.id not in self._folios_tried)
+            if not pending:
+                return built
+            for binding in pending:
+                self._folios_tried.add(binding.id)
+                self.build_folio(binding)
+                self.env.cr.commit()
+                built += 1
+            forget_cache(self.env)
+            self._lookups.clear()
+
+    def build_folio(self, binding):
+        """One booking's folio; the bridge keeps a failure on the booking."""
+        try:
+            with self.env.cr.savepoint():
+                self._bridge()._phobs_build_folio(binding)
+        except Exception as err:
+            if not is_concurrent_write(err):
+                raise
+            _logger.info("Folio of Phobs reservation %s is being built by another worker; later",
+                         binding.external_id)
 
     def apply_message(self, message, reservation=None):
         """One stored message into the front desk (``reservation``: its parsed form, when the
@@ -66,6 +127,7 @@ class ReservationApplier(BackendService):
             with self.env.cr.savepoint():
                 self._apply_version(message, reservation)
         except Exception as err:
+            self._lookups.clear()  # what the rolled back savepoint found may be gone with it
             if is_concurrent_write(err):
                 _logger.info("Phobs message %s is being applied by another worker; later",
                              message.message_id)
@@ -94,23 +156,25 @@ class ReservationApplier(BackendService):
             # A booking's chatter tells its changes; its creation and first placement are
             # the form itself (and two messages per booking would cost a fifth of the apply).
             binding = binding.with_context(tracking_disable=True)
-        message.write({"phobs_reservation_id": binding.id, "channel_id": binding.channel_id.id})
         if values["status"] == ResStatus.CANCEL.value and not previous_ranges:
             binding.write({"sync_state": "orphan"})
             self._open_unknown_cancel_conflict(binding)
         else:
             self._place_in_front_desk(binding)
         self._mark_availability(previous_ranges + binding._stay_ranges())
-        message.write({"state": "processed", "pms_ref": binding.pms_ref, "error": False})
+        message.write({"state": "processed", "pms_ref": binding.pms_ref, "error": False,
+                       "phobs_reservation_id": binding.id, "channel_id": binding.channel_id.id})
 
     def _write_binding(self, binding, values):
         """Creates or updates the binding with one version's values (stays replaced)."""
         values = dict(values)
         stays = values.pop("stays")
-        channel = self.env["phobs.channel"].sudo()._for_code(values["channel_code"])
+        channel = self._lookups.get(("channel", values["channel_code"]), lambda: self.env[
+            "phobs.channel"].sudo()._for_code(values["channel_code"]))
         currency_code = values.pop("currency_code")
-        currency = self.env["res.currency"].with_context(active_test=False).search(
-            [("name", "=", currency_code)], limit=1) if currency_code else None
+        currency = self._lookups.get(("currency", currency_code), lambda: self.env[
+            "res.currency"].with_context(active_test=False).search(
+            [("name", "=", currency_code)], limit=1)) if currency_code else None
         values.update({
             "channel_id": channel.id or False,
             "currency_id": (currency or self.backend.currency_id).id,
@@ -128,10 +192,11 @@ class ReservationApplier(BackendService):
     def _place_in_front_desk(self, binding):
         """The PMS bridge creates, moves or cancels the front-desk booking; what it could not
         place becomes an overbooking conflict."""
-        result = self.backend._phobs_apply_reservation(binding) or {}
+        result = self._bridge()._phobs_apply_reservation(binding) or {}
         state = result.get("state", "applied")
-        binding.write({"sync_state": state, "pms_ref": result.get("pms_ref") or binding.pms_ref,
-                       "sync_error": result.get("message") or False})
+        binding.write(dict(result.get("values") or {}, sync_state=state,
+                           pms_ref=result.get("pms_ref") or binding.pms_ref,
+                           sync_error=result.get("message") or False))
         if state == "conflict":
             self._open_overbooking_conflict(binding, result)
 

@@ -103,7 +103,7 @@ class PhobsCase(BaseCase):
         if not outcome.ok or outcome.duplicate:
             return outcome
         message = service.inbound_message(outcome.message_id)
-        service.applier.apply_message(message, reservation)
+        service.applier.apply_now(message, reservation)
         outcome.pms_ref = message.pms_ref or ""
         if message.state == "failed":
             outcome.ok, outcome.error = False, message.error

@@ -40,6 +40,7 @@ class TestChannelFolio(PhobsCase):
     def apply(self, binding):
         result = self.backend._phobs_apply_reservation(binding)
         binding.write({"sync_state": result["state"], "pms_ref": result["pms_ref"]})
+        self.backend._phobs_build_folio(binding)  # the second stage of applying
         return self.env["hotel.folio"].search([("phobs_reservation_id", "=", binding.id)])
 
     def two_stays(self):
