@@ -342,9 +342,9 @@ def mark_folio_stage(applier, queries):
     placed = {}
     build_folios = applier.build_folios
 
-    def marked(**kwargs):
+    def marked():
         placed.update(at=time.perf_counter(), cpu=process_cpu_s(), kinds=dict(queries.kinds))
-        return build_folios(**kwargs)
+        return build_folios()
     applier.build_folios = marked
     return placed
 
