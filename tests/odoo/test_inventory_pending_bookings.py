@@ -21,6 +21,13 @@ class TestPendingBookings(AriCase):
                 for message in self.sandbox.call("GET", "/messages", params={
                     "hotel": self.hotel["code"], "include_xml": "1"})["messages"]]
 
+    def _booked_and_modified(self, moved_to, nights=2):
+        """The two versions of a DBL booking for nights 10-11 then moved to ``moved_to``."""
+        booking = self.book("DBL", arrival=10, nights=2)
+        self.sandbox.call("POST", "/bookings/%s/modify" % booking["reservation_id"], json={
+            "arrival": str(self.day(moved_to)), "departure": str(self.day(moved_to + nights))})
+        return self._versions()
+
     def _store(self, version):
         """Stored as a push stores it, not applied."""
         outcome = self.sync_service().accept(version, "push")
@@ -50,10 +57,7 @@ class TestPendingBookings(AriCase):
         self.assertEqual(self._computed(9, 12), [3, 2, 2, 3])
 
     def test_a_stored_modification_counts_only_what_it_adds(self):
-        booking = self.book("DBL", arrival=10, nights=2)
-        self.sandbox.call("POST", "/bookings/%s/modify" % booking["reservation_id"], json={
-            "arrival": str(self.day(11)), "departure": str(self.day(14))})
-        booked, modified = self._versions()
+        booked, modified = self._booked_and_modified(11, nights=3)
         self.assertTrue(self.ingest(booked, "push").ok)
         self._store(modified)
 
@@ -63,10 +67,7 @@ class TestPendingBookings(AriCase):
         self.assertEqual(self._computed(9, 14), [3, 3, 2, 2, 2, 3])
 
     def test_only_the_newest_stored_version_counts(self):
-        booking = self.book("DBL", arrival=10, nights=2)
-        self.sandbox.call("POST", "/bookings/%s/modify" % booking["reservation_id"], json={
-            "arrival": str(self.day(20)), "departure": str(self.day(22))})
-        booked, modified = self._versions()
+        booked, modified = self._booked_and_modified(20)
         self._store(booked)
         self._store(modified)
 
@@ -74,10 +75,7 @@ class TestPendingBookings(AriCase):
         self.assertEqual(self._computed(20, 21), [2, 2])
 
     def test_an_older_version_stored_after_the_newer_was_applied_counts_nothing(self):
-        booking = self.book("DBL", arrival=10, nights=2)
-        self.sandbox.call("POST", "/bookings/%s/modify" % booking["reservation_id"], json={
-            "arrival": str(self.day(20)), "departure": str(self.day(22))})
-        booked, modified = self._versions()
+        booked, modified = self._booked_and_modified(20)
         self.assertTrue(self.ingest(modified, "push").ok)
         message = self._store(booked)
 
