@@ -41,7 +41,13 @@ class PhobsChannelManagerService(BackendService):
         whether the calls recorded call for an alert.
         """
         monitoring = PhobsMonitoringService(self.env, self.backend)
-        client = PhobsClient(self.client_config(), on_exchange=monitoring.record_exchange)
+        went_through = []  # per HTTP attempt of this session
+
+        def on_exchange(exchange):
+            went_through.append(exchange.error is None)
+            monitoring.record_exchange(exchange)
+
+        client = PhobsClient(self.client_config(), on_exchange=on_exchange)
         try:
             yield client
         except PhobsError:
@@ -51,12 +57,21 @@ class PhobsChannelManagerService(BackendService):
             self._check_alerts()
         finally:
             client.close()
+        if went_through and went_through[-1]:
+            self._resume_waiting_updates()
 
     def _check_alerts(self):
         try:
             PhobsErrorHandlingService(self.env, self.backend).check_alerts()
         except Exception:  # an alert must never turn a sync into a failure
             _logger.exception("Phobs alert check failed")
+
+    def _resume_waiting_updates(self):
+        try:
+            PhobsErrorHandlingService(self.env, self.backend).resume_waiting()
+        except Exception:  # an optimisation: the backoff still brings the rows back
+            _logger.exception("Could not bring the outbox of Phobs backend %s forward",
+                              self.backend.id)
 
     def register_webhook(self, url):
         """Tells Phobs to push reservations to ``url``, signed with the backend's webhook

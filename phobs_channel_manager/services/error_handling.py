@@ -11,10 +11,12 @@ activity for the managers and a note on the backend, raised once.
 import logging
 from datetime import datetime, timedelta
 
+import psycopg2
 from odoo import fields
 
 from ..phobs_api.errors import PhobsAuthError, PhobsBusinessError, PhobsError, PhobsMappingError
 from ..phobs_api.retry import backoff_delay, is_retryable
+from . import background
 from .base import BackendService
 from .monitoring_figures import alerts_due
 
@@ -25,6 +27,11 @@ ALERT_SUMMARIES = {
     "auth": ALERT_PREFIX + ": authentication refused",
     "error_rate": ALERT_PREFIX + ": error rate above threshold",
 }
+
+
+#: Outbox rows of a backend waiting out a backoff after a failure of Phobs, not of the row.
+_WAITING = """backend_id = %s AND state = 'pending' AND error_kind IN ('retryable', 'auth')
+              AND next_attempt_at > (clock_timestamp() at time zone 'UTC')"""
 
 
 def classify(error):
@@ -72,6 +79,37 @@ class PhobsErrorHandlingService(BackendService):
                                 "attempt(s): %s", row.kind, row.room_type_code or row.pms_ref,
                                 attempts, values["last_error"])
             row.write(values)
+
+    def resume_waiting(self):
+        """Phobs answered again: the outbox rows waiting out a backoff after a failure that
+        says nothing about the row itself (Phobs unreachable or failing, credentials refused)
+        are due now, and a flush is queued for them. Without this, after an outage every row
+        waits for the end of its own backoff, minutes after Phobs came back. Their attempts
+        are kept, so a row that keeps failing still reaches the dead letter. Returns how many."""
+        self.env.cr.execute("SELECT 1 FROM phobs_outbox WHERE " + _WAITING + " LIMIT 1",
+                            (self.backend.id,))
+        if not self.env.cr.fetchone():  # the usual case: no transaction of its own needed
+            return 0
+        return self.in_own_transaction(self._resume_waiting)
+
+    @staticmethod
+    def _resume_waiting(env, backend):
+        try:
+            with env.cr.savepoint():
+                # Rows a flush holds are skipped: it is sending them. A row changed since this
+                # snapshot fails to serialize: another worker settled it, nothing to resume.
+                env.cr.execute("SELECT id FROM phobs_outbox WHERE " + _WAITING
+                               + " FOR UPDATE SKIP LOCKED", (backend.id,), log_exceptions=False)
+                rows = env["phobs.outbox"].browse([row[0] for row in env.cr.fetchall()])
+                if rows:
+                    rows.write({"next_attempt_at": fields.Datetime.now()})
+        except psycopg2.errors.SerializationFailure:
+            return 0
+        if rows:
+            _logger.info("Phobs answers backend %s again: %d waiting update(s) are due now",
+                         backend.id, len(rows))
+            background.run_after_commit(env.cr, [backend.id], background.FLUSH)
+        return len(rows)
 
     # -- alerts ----------------------------------------------------------------------------
 
