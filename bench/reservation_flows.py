@@ -342,9 +342,9 @@ def mark_folio_stage(applier, queries):
     placed = {}
     build_folios = applier.build_folios
 
-    def marked():
+    def marked(**kwargs):
         placed.update(at=time.perf_counter(), cpu=process_cpu_s(), kinds=dict(queries.kinds))
-        return build_folios()
+        return build_folios(**kwargs)
     applier.build_folios = marked
     return placed
 

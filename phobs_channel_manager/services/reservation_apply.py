@@ -59,23 +59,32 @@ class ReservationApplier(BackendService):
             # while another worker still held the lock: start a fresh one that sees its commits.
             self.env.cr.commit()
             handled = set()
-            while True:
-                messages = self.env["phobs.message"].sudo().search([
-                    ("backend_id", "=", self.backend.id), ("direction", "=", "in"),
-                    ("state", "=", "received"), ("id", "not in", list(handled))],
-                    order="version_at, id", limit=APPLY_BATCH)
-                if not messages:
-                    break
-                for message in messages:
-                    handled.add(message.id)
-                    self.apply_message(message)
-                    self.env.cr.commit()
-                # What was read for the applied bookings will not be read again: a long
-                # backlog would otherwise hold all of it in memory.
-                forget_cache(self.env)
-                self._lookups.clear()  # a channel created meanwhile is found in the next batch
-            self.build_folios()
+            self._place_received(handled)
+            # A booking pushed while the folios are built waits for no folio but the current
+            # one: this worker holds the apply lock, so no other would place it meanwhile.
+            self.build_folios(between=lambda: self._place_received(handled))
             return len(handled)
+
+    def _place_received(self, handled):
+        """Places the ``received`` messages not in ``handled`` (which it extends), oldest
+        version first, each committed; returns how many."""
+        placed = 0
+        while True:
+            messages = self.env["phobs.message"].sudo().search([
+                ("backend_id", "=", self.backend.id), ("direction", "=", "in"),
+                ("state", "=", "received"), ("id", "not in", list(handled))],
+                order="version_at, id", limit=APPLY_BATCH)
+            if not messages:
+                return placed
+            for message in messages:
+                handled.add(message.id)
+                self.apply_message(message)
+                self.env.cr.commit()
+                placed += 1
+            # What was read for the applied bookings will not be read again: a long
+            # backlog would otherwise hold all of it in memory.
+            forget_cache(self.env)
+            self._lookups.clear()  # a channel created meanwhile is found in the next batch
 
     def _bridge(self):
         """The backend as the PMS bridge sees it: with this batch's lookups."""
@@ -88,12 +97,15 @@ class ReservationApplier(BackendService):
         if binding & self.backend._phobs_folios_pending():
             self.build_folio(binding)
 
-    def build_folios(self):
+    def build_folios(self, between=None):
         """The second stage: the version note and folio of every placed booking whose folio is
         pending, each in a transaction of its own (committed, so that one failure never undoes
-        another's folio). Returns how many it handled."""
+        another's folio). ``between()`` runs before each folio (placing what arrived
+        meanwhile). Returns how many it handled."""
         built = 0
         while True:
+            if between:
+                between()
             pending = self.backend._phobs_folios_pending()[:APPLY_BATCH]
             pending = pending.filtered(lambda b: b.id not in self._folios_tried)
             if not pending:
@@ -103,6 +115,8 @@ class ReservationApplier(BackendService):
                 self.build_folio(binding)
                 self.env.cr.commit()
                 built += 1
+                if between and between():
+                    break  # the new bookings' folios join the next round
             forget_cache(self.env)
             self._lookups.clear()
 

@@ -57,11 +57,11 @@ class TestApplyStages(PhobsCase):
         seen = []
         build_folios = service.applier.build_folios
 
-        def build_after_placement():
+        def build_after_placement(**kwargs):
             seen.append(sorted(self.bindings().mapped("folio_state")))
             seen.append(len(self.env["hotel.folio"].search(
                 [("phobs_reservation_id", "in", self.bindings().ids)])))
-            return build_folios()
+            return build_folios(**kwargs)
         service.applier.build_folios = build_after_placement
 
         self.assertEqual(service.apply_pending(), 2)
@@ -70,6 +70,30 @@ class TestApplyStages(PhobsCase):
         self.assertEqual(self.bindings().mapped("folio_state"), ["built", "built"])
         self.assertEqual(len(self.env["hotel.folio"].search(
             [("phobs_reservation_id", "in", self.bindings().ids)])), 2)
+
+    def test_a_booking_stored_while_folios_are_built_is_placed_before_the_next_folio(self):
+        self.book(arrival=5)
+        self.book(arrival=7, room_type="SGL")
+        service = self.sync_service()
+        service.receive_pulled()
+        late_placed_at_each_folio = []
+        build_folio = service.applier.build_folio
+
+        def build_while_a_booking_arrives(binding):
+            late = self.bindings().filtered(lambda b: b.arrival == str(self.day(9)))
+            late_placed_at_each_folio.append(late.sync_state or "not yet")
+            if len(late_placed_at_each_folio) == 1:
+                self.book(arrival=9)
+                service.receive_pulled()
+            return build_folio(binding)
+        service.applier.build_folio = build_while_a_booking_arrives
+
+        self.assertEqual(service.apply_pending(), 3)
+
+        # Stored during the first folio, placed before the second: not after every folio.
+        self.assertEqual(late_placed_at_each_folio[:2], ["not yet", "applied"])
+        self.assertEqual(len(late_placed_at_each_folio), 3)
+        self.assertEqual(self.bindings().mapped("folio_state"), ["built"] * 3)
 
     def test_a_failed_folio_keeps_its_reason_and_the_placement(self):
         self.book(arrival=5)
