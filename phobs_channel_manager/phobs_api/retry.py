@@ -89,6 +89,21 @@ def parse_retry_after(value: str | None) -> float | None:
     return seconds if seconds is not None and 0 <= seconds < float("inf") else None
 
 
+def operations_answering_again(outcomes: list[tuple[str, bool]]) -> set[str]:
+    """The operations of one client session that go through again: ``outcomes`` is each HTTP
+    attempt's ``(operation, went through)`` in order. An operation counts when its last attempt
+    went through and none failed after its first success: Phobs came back during or before the
+    session. One that failed after succeeding is flaky, or refuses one payload, so its waiting
+    updates keep their backoff."""
+    first_success, failed_after = {}, set()
+    for index, (operation, ok) in enumerate(outcomes):
+        if ok:
+            first_success.setdefault(operation, index)
+        elif operation in first_success:
+            failed_after.add(operation)
+    return set(first_success) - failed_after
+
+
 def build_retrying(
     policy: RetryPolicy,
     *,

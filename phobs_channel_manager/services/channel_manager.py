@@ -10,7 +10,7 @@ import logging
 from ..phobs_api.client import PhobsClient
 from ..phobs_api.client_types import ClientConfig
 from ..phobs_api.errors import PhobsError
-from ..phobs_api.retry import RetryPolicy
+from ..phobs_api.retry import RetryPolicy, operations_answering_again
 from .base import BackendService
 from .error_handling import PhobsErrorHandlingService
 from .monitoring import PhobsMonitoringService
@@ -41,10 +41,10 @@ class PhobsChannelManagerService(BackendService):
         whether the calls recorded call for an alert.
         """
         monitoring = PhobsMonitoringService(self.env, self.backend)
-        went_through = []  # per HTTP attempt of this session
+        outcomes = []  # (operation, went through) per HTTP attempt of this session
 
         def on_exchange(exchange):
-            went_through.append(exchange.error is None)
+            outcomes.append((exchange.operation, exchange.error is None))
             monitoring.record_exchange(exchange)
 
         client = PhobsClient(self.client_config(), on_exchange=on_exchange)
@@ -57,8 +57,9 @@ class PhobsChannelManagerService(BackendService):
             self._check_alerts()
         finally:
             client.close()
-        if went_through and went_through[-1]:
-            self._resume_waiting_updates()
+        answering = operations_answering_again(outcomes)
+        if answering:
+            self._resume_waiting_updates(answering)
 
     def _check_alerts(self):
         try:
@@ -66,9 +67,9 @@ class PhobsChannelManagerService(BackendService):
         except Exception:  # an alert must never turn a sync into a failure
             _logger.exception("Phobs alert check failed")
 
-    def _resume_waiting_updates(self):
+    def _resume_waiting_updates(self, operations):
         try:
-            PhobsErrorHandlingService(self.env, self.backend).resume_waiting()
+            PhobsErrorHandlingService(self.env, self.backend).resume_waiting(operations)
         except Exception:  # an optimisation: the backoff still brings the rows back
             _logger.exception("Could not bring the outbox of Phobs backend %s forward",
                               self.backend.id)

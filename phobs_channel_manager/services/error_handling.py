@@ -29,9 +29,14 @@ ALERT_SUMMARIES = {
 }
 
 
-#: Outbox rows of a backend waiting out a backoff after a failure of Phobs, not of the row.
-_WAITING = """backend_id = %s AND state = 'pending' AND error_kind IN ('retryable', 'auth')
-              AND next_attempt_at > (clock_timestamp() at time zone 'UTC')"""
+#: The outbox rows each client operation sends.
+OPERATION_KINDS = {"send_availability": "availability", "send_restrictions": "restrictions",
+                   "send_rates": "rates", "upload_reservations": "reservation"}
+#: Outbox rows of a backend waiting out a backoff after a failure of Phobs, not of the row:
+#: of the kinds whose operation answers again, or refused credentials (any answer cures them).
+_WAITING = """backend_id = %s AND state = 'pending'
+              AND next_attempt_at > (clock_timestamp() at time zone 'UTC')
+              AND ((error_kind = 'retryable' AND kind IN %s) OR error_kind = 'auth')"""
 
 
 def classify(error):
@@ -80,35 +85,37 @@ class PhobsErrorHandlingService(BackendService):
                                 attempts, values["last_error"])
             row.write(values)
 
-    def resume_waiting(self):
-        """Phobs answered again: the outbox rows waiting out a backoff after a failure that
-        says nothing about the row itself (Phobs unreachable or failing, credentials refused)
-        are due now, and a flush is queued for them. Without this, after an outage every row
-        waits for the end of its own backoff, minutes after Phobs came back. Their attempts
-        are kept, so a row that keeps failing still reaches the dead letter. Returns how many."""
-        self.env.cr.execute("SELECT 1 FROM phobs_outbox WHERE " + _WAITING + " LIMIT 1",
-                            (self.backend.id,))
-        if not self.env.cr.fetchone():  # the usual case: no transaction of its own needed
+    def resume_waiting(self, operations):
+        """Phobs answers ``operations`` again (see ``operations_answering_again``): the outbox
+        rows they send that wait out a backoff after a failure of Phobs (unreachable, failing,
+        credentials refused: not a refusal of the row) are due now, and a flush is queued for
+        once this transaction commits. Without this, after an outage every row waits for the end
+        of its own backoff, minutes after Phobs came back. Rows waiting on refused credentials
+        are due after any request that went through. Attempts are kept, so a row that keeps
+        failing still reaches the dead letter; an operation still failing (a partial outage)
+        brings nothing forward. In the caller's transaction, so the rows this very session
+        rescheduled are included. Returns how many."""
+        kinds = tuple({OPERATION_KINDS[op] for op in operations if op in OPERATION_KINDS}
+                      or {""})
+        params = (self.backend.id, kinds)
+        cr = self.env.cr
+        cr.execute("SELECT 1 FROM phobs_outbox WHERE " + _WAITING + " LIMIT 1", params)
+        if not cr.fetchone():  # the usual case, one query
             return 0
-        return self.in_own_transaction(self._resume_waiting)
-
-    @staticmethod
-    def _resume_waiting(env, backend):
         try:
-            with env.cr.savepoint():
-                # Rows a flush holds are skipped: it is sending them. A row changed since this
-                # snapshot fails to serialize: another worker settled it, nothing to resume.
-                env.cr.execute("SELECT id FROM phobs_outbox WHERE " + _WAITING
-                               + " FOR UPDATE SKIP LOCKED", (backend.id,), log_exceptions=False)
-                rows = env["phobs.outbox"].browse([row[0] for row in env.cr.fetchall()])
-                if rows:
-                    rows.write({"next_attempt_at": fields.Datetime.now()})
+            with cr.savepoint():
+                # Rows another flush holds are skipped: it is sending them. A row another worker
+                # changed since this snapshot fails to serialize: it settled it; left alone.
+                cr.execute("SELECT id FROM phobs_outbox WHERE " + _WAITING
+                           + " FOR UPDATE SKIP LOCKED", params, log_exceptions=False)
+                rows = self.env["phobs.outbox"].sudo().browse([row[0] for row in cr.fetchall()])
+                rows.write({"next_attempt_at": fields.Datetime.now()})
         except psycopg2.errors.SerializationFailure:
             return 0
         if rows:
             _logger.info("Phobs answers backend %s again: %d waiting update(s) are due now",
-                         backend.id, len(rows))
-            background.run_after_commit(env.cr, [backend.id], background.FLUSH)
+                         self.backend.id, len(rows))
+            background.run_after_commit(cr, self.backend.ids, background.FLUSH)
         return len(rows)
 
     # -- alerts ----------------------------------------------------------------------------
@@ -187,3 +194,4 @@ def newest_calls(cr, backend_id, limit):
 def describe(error):
     """An error as staff read it: its type and its message."""
     return "%s: %s" % (type(error).__name__, error)
+

@@ -22,6 +22,7 @@ from phobs_channel_manager.phobs_api.retry import (
     backoff_delay,
     build_retrying,
     is_retryable,
+    operations_answering_again,
     parse_retry_after,
 )
 
@@ -182,3 +183,22 @@ def test_retrying_never_repeats_permanent_errors(exc):
     with pytest.raises(type(exc)):
         run(build_retrying(RetryPolicy(), sleep=sleeps.append), [exc, "ok"])
     assert sleeps == []
+
+
+class TestOperationsAnsweringAgain:
+    def test_an_operation_whose_failures_all_came_before_its_first_success_answers_again(self):
+        outcomes = [("send_rates", False), ("send_rates", False), ("send_rates", True),
+                    ("send_availability", True)]
+        assert operations_answering_again(outcomes) == {"send_rates", "send_availability"}
+
+    def test_an_operation_that_failed_after_a_success_does_not(self):
+        outcomes = [("send_rates", True), ("send_rates", False), ("send_rates", True)]
+        assert operations_answering_again(outcomes) == set()
+
+    def test_an_operation_that_only_failed_does_not_and_leaves_the_others_alone(self):
+        outcomes = [("send_availability", False), ("pull_reservations", True),
+                    ("send_availability", False)]
+        assert operations_answering_again(outcomes) == {"pull_reservations"}
+
+    def test_a_session_without_requests_answers_nothing(self):
+        assert operations_answering_again([]) == set()
