@@ -73,6 +73,25 @@ def _loop():
                                   "do it", "/".join(sorted(jobs)), backend_id)
 
 
+def run_waiting_flushes():
+    """Runs now the queued jobs that only flush (a front-desk change, any property of this
+    process). Called by a long job of this thread between two bookings it applies: the
+    availability a receptionist's change moved would otherwise wait for the whole backlog
+    (a burst's folios take about a minute per thousand bookings), and a channel could sell
+    the room meanwhile. Returns how many backends it flushed."""
+    with _lock:
+        flushes = {key: jobs for key, jobs in _pending.items() if jobs == {FLUSH}}
+        for key in flushes:
+            del _pending[key]
+    for (dbname, backend_id), jobs in sorted(flushes.items()):
+        try:
+            _run(dbname, backend_id, jobs)
+        except Exception:
+            _logger.exception("Phobs background flush for backend %s failed; the cron will do "
+                              "it", backend_id)
+    return len(flushes)
+
+
 def _wait_for_quiet():
     """Holds back while pushes keep coming, unless a flush (a front-desk change) is due."""
     started = time.monotonic()

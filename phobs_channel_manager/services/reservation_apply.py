@@ -46,12 +46,16 @@ class ReservationApplier(BackendService):
         # Bookings whose folio this applier tried: a failed one is not tried again in a loop.
         self._folios_tried = set()
         self._lookups = BatchLookups()
+        self._after_each = lambda: None
 
-    def apply_pending(self, wait_seconds=0):
+    def apply_pending(self, wait_seconds=0, after_each=None):
         """Applies this backend's ``received`` messages, oldest version first, each in its own
         transaction. Returns how many it handled, or None when another worker kept applying
         this backend's messages for ``wait_seconds`` (waiting covers a message committed just
-        as the other worker finished)."""
+        as the other worker finished). ``after_each()`` runs after each booking placed and
+        each folio built, once committed (the background thread sends the flushes queued
+        meanwhile, so a front-desk change never waits for a whole backlog)."""
+        self._after_each = after_each or (lambda: None)
         with self.advisory_lock("apply", wait_seconds=wait_seconds) as locked:
             if not locked:
                 return None
@@ -80,6 +84,7 @@ class ReservationApplier(BackendService):
                 handled.add(message.id)
                 self.apply_message(message)
                 self.env.cr.commit()
+                self._after_each()
                 placed += 1
             # What was read for the applied bookings will not be read again: a long
             # backlog would otherwise hold all of it in memory.
@@ -114,6 +119,7 @@ class ReservationApplier(BackendService):
                 self._folios_tried.add(binding.id)
                 self.build_folio(binding)
                 self.env.cr.commit()
+                self._after_each()
                 built += 1
                 if between and between():
                     break  # the new bookings' folios join the next round

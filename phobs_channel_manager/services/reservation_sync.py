@@ -67,8 +67,8 @@ class PhobsReservationSyncService(BackendService):
     def accept(self, reservation, source):
         return self.receiver.accept(reservation, source)
 
-    def apply_pending(self, wait_seconds=0):
-        return self.applier.apply_pending(wait_seconds=wait_seconds)
+    def apply_pending(self, wait_seconds=0, after_each=None):
+        return self.applier.apply_pending(wait_seconds=wait_seconds, after_each=after_each)
 
     def after_ingest(self):
         """Sends the availability the new reservations moved (stop-sells included) now,
@@ -81,7 +81,8 @@ class PhobsReservationSyncService(BackendService):
 
 
 def _apply_in_background(env, backend):
-    PhobsReservationSyncService(env, backend).apply_pending(wait_seconds=APPLY_LOCK_WAIT_SECONDS)
+    PhobsReservationSyncService(env, backend).apply_pending(
+        wait_seconds=APPLY_LOCK_WAIT_SECONDS, after_each=background.run_waiting_flushes)
 
 
 background.register(background.APPLY, _apply_in_background)
