@@ -194,4 +194,3 @@ def newest_calls(cr, backend_id, limit):
 def describe(error):
     """An error as staff read it: its type and its message."""
     return "%s: %s" % (type(error).__name__, error)
-
