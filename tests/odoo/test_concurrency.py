@@ -144,3 +144,28 @@ def test_a_flush_older_than_another_flush_sends_nothing(database):
                    "'pending'", (backend_id,))
         assert cr.fetchone() == (0,)
     assert sandbox.availability(hotel["code"], room, night, night) == {str(night): 5}
+
+
+def test_a_flush_with_nothing_to_send_does_not_make_a_concurrent_one_stale(database):
+    """The minute cron flushing while a manager's change (a full resync, a room out of service)
+    is still in its transaction finds none of that change's rows: it sends nothing and must
+    leave the change's own flush its turn (the chain's resync once left two properties' whole
+    horizon to the next run this way)."""
+    sandbox, hotel, room, backend_id = committed_hotel(database, "N", 5)
+    run_worker(database, "flush", str(backend_id))  # Phobs and Odoo agree: 5 rooms
+    registry = odoo.registry(database)
+    night = date.today() + timedelta(days=5)
+    with odoo.api.Environment.manage(), registry.cursor() as change, \
+            registry.cursor() as cron:
+        env = odoo.api.Environment(change, odoo.SUPERUSER_ID, {"phobs_no_flush_trigger": True})
+        env["hotel.room"].search([("name", "=", "%s-1" % room)]).phobs_out_of_service = True
+        cron_env = odoo.api.Environment(cron, odoo.SUPERUSER_ID, {})
+        idle = PhobsInventoryService(cron_env, cron_env["phobs.backend"].browse(backend_id))
+        assert idle.flush().rows == 0
+        cron.commit()
+
+        result = PhobsInventoryService(env, env["phobs.backend"].browse(backend_id)).flush()
+        change.commit()
+
+    assert not result.stale and result.rows > 0
+    assert sandbox.availability(hotel["code"], room, night, night) == {str(night): 4}
