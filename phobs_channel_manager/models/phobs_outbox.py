@@ -11,6 +11,10 @@ from .phobs_backend import MANAGER
 
 _logger = logging.getLogger(__name__)
 
+#: An outbox row a flush may send now.
+_DUE = """state = 'pending' AND (next_attempt_at IS NULL
+                                 OR next_attempt_at <= (clock_timestamp() at time zone 'UTC'))"""
+
 KINDS = [(ari.AVAILABILITY, "Availability"), (ari.RESTRICTIONS, "Restrictions"),
          (ari.RATES, "Rates"), ("reservation", "Reservation upload")]
 STATES = [("pending", "Waiting to be sent"), ("done", "Sent"), ("dead", "Failed (dead letter)"),
@@ -148,6 +152,13 @@ class PhobsOutbox(models.Model):
             return False
 
     @api.model
+    def _any_due(self, backend):
+        """Whether this transaction sees a due pending row of the backend (no lock taken)."""
+        self.env.cr.execute("SELECT 1 FROM phobs_outbox WHERE backend_id = %s AND " + _DUE
+                            + " LIMIT 1", (backend.id,))
+        return bool(self.env.cr.fetchone())
+
+    @api.model
     def _claim(self, backend, kinds, limit=500):
         """Locks due pending rows of a backend for this transaction, skipping rows another
         worker holds.
@@ -160,9 +171,7 @@ class PhobsOutbox(models.Model):
             with self.env.cr.savepoint():
                 self.env.cr.execute("""
                     SELECT id FROM phobs_outbox
-                     WHERE backend_id = %s AND state = 'pending' AND kind IN %s
-                       AND (next_attempt_at IS NULL
-                            OR next_attempt_at <= (clock_timestamp() at time zone 'UTC'))
+                     WHERE backend_id = %s AND kind IN %s AND """ + _DUE + """
                      ORDER BY id
                      LIMIT %s
                      FOR UPDATE SKIP LOCKED

@@ -60,16 +60,18 @@ class PhobsInventoryService(BackendService):
         # days would both upsert the accepted values and one would fail to serialize.
         if not self.try_transaction_lock("flush"):
             return result  # another worker is flushing this backend; the cron takes what is left
+        # Only a flush that has rows to send takes a turn: one that sends nothing records no
+        # accepted value, so it must not make a concurrent one stale (a manager's full resync
+        # meeting the minute cron would leave the whole horizon to the next run).
+        if not Outbox._any_due(self.backend):
+            return result
+        if not Outbox._take_flush_turn(self.backend):
+            result.stale = True
+            return result
         uploads = Outbox._claim(self.backend, ["reservation"])
         ari_rows = Outbox._claim(self.backend, list(KINDS))
         result.rows = len(uploads) + len(ari_rows)
         if not result.rows:
-            return result
-        # Only a flush that has rows to send takes a turn: one that sends nothing records no
-        # accepted value, so it must not make a concurrent one stale (a manager's full resync
-        # meeting the minute cron would leave the whole horizon to the next run).
-        if not Outbox._take_flush_turn(self.backend):
-            result.stale = True
             return result
         with PhobsChannelManagerService(self.env, self.backend).client() as client:
             # Reservations first: availability, sent last, is the absolute truth Phobs keeps.

@@ -44,10 +44,10 @@ MAX_BACKLOG = 150
 #: Channel actions per simulate call: each call wakes the sandbox's pusher once.
 CHUNK = 4
 FAULTS = [
-    {"kind": "http_500", "probability": 0.09},
-    {"kind": "http_503", "probability": 0.05},
-    {"kind": "http_429", "probability": 0.06, "retry_after": 0},
-    {"kind": "soap_fault", "probability": 0.06},
+    {"kind": "http_500", "probability": 0.12},
+    {"kind": "http_503", "probability": 0.07},
+    {"kind": "http_429", "probability": 0.08, "retry_after": 0},
+    {"kind": "soap_fault", "probability": 0.08},
     {"kind": "token_expiry", "probability": 0.06},
     {"kind": "auth_timeout", "probability": 0.04},
     # The request takes effect, the reply is lost: what a client sees as a timeout.
@@ -56,8 +56,8 @@ FAULTS = [
     # reads: a write held back this long and applied after the client's retry would overwrite
     # newer availability (last writer wins; the daily full resync repairs that, not a soak).
     {"kind": "latency", "count": 2, "latency_ms": 61000, "operation": "OTA_ReadRQ"},
-    {"kind": "duplicate_delivery", "probability": 0.35},
-    {"kind": "out_of_order_delivery", "probability": 0.35},
+    {"kind": "duplicate_delivery", "probability": 0.45},
+    {"kind": "out_of_order_delivery", "probability": 0.45},
 ]
 FAULT_GROUPS = [
     ("5xx", ("http_500", "http_503")), ("timeouts", ("drop_connection", "auth_timeout", "latency")),
