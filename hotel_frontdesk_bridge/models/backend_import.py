@@ -241,9 +241,13 @@ class PhobsBackendImport(models.Model):
         """Other guests the placement moves to another room of their type, before the booking
         takes theirs."""
         RoomLine = self.env["hotel.room.reservation.line"].sudo()
+        moves = {}  # reservation -> [(room line, new room id)]
         for key, _from_room, to_room in (move for _stay, a in placement for move in a.moves):
             if key[0] == "res":
-                self._phobs_move_guest(RoomLine.browse(key[1]), to_room)
+                room_line = RoomLine.browse(key[1])
+                moves.setdefault(room_line.reservation_id, []).append((room_line, to_room))
+        for reservation, room_moves in moves.items():
+            self._phobs_move_guest(reservation, room_moves)
 
     def _phobs_hold_rooms(self, reservations, placement):
         """Each stay's rooms held by the reservation of its period, for that period only."""
@@ -258,14 +262,21 @@ class PhobsBackendImport(models.Model):
                     "reservation_id": reservation.id,
                 })
 
-    def _phobs_move_guest(self, room_line, to_room_id):
-        """Moves a placed guest to another room of the same type, and says so on the booking."""
-        reservation = room_line.reservation_id
-        old_room = room_line.room_id
-        room_line.write({"room_id": to_room_id})
-        for line in reservation.reservation_line.filtered(lambda l: old_room in l.reserve):
-            line.write({"reserve": [(3, old_room.id), (4, to_room_id)]})
-        new_room = self.env["hotel.room"].browse(to_room_id)
-        reservation.message_post(body=_("Room changed from %s to %s by the channel manager to "
-                                        "place a channel booking.") % (old_room.name, new_room.name))
+    def _phobs_move_guest(self, reservation, room_moves):
+        """Moves a placed guest's rooms (``[(room line, new room id)]``) to other rooms of the
+        same type, and says so on the booking. All at once: one of its rooms may move into
+        another it leaves (30 to 27 while 12 moves to 30), and moving them one by one would
+        then rewrite both of its lines to the last room."""
+        renamed = {}
+        for room_line, to_room_id in room_moves:
+            renamed[room_line.room_id.id] = to_room_id
+            reservation.message_post(body=_(
+                "Room changed from %s to %s by the channel manager to place a channel booking.")
+                % (room_line.room_id.name, self.env["hotel.room"].browse(to_room_id).name))
+        for room_line, to_room_id in room_moves:
+            room_line.write({"room_id": to_room_id})
+        for line in reservation.reservation_line:
+            rooms = [renamed.get(room.id, room.id) for room in line.reserve]
+            if rooms != line.reserve.ids:
+                line.write({"reserve": [(6, 0, rooms)]})
 
