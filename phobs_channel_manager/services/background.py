@@ -65,12 +65,17 @@ def _loop():
         with _lock:
             batch = dict(_pending)
             _pending.clear()
-        for (dbname, backend_id), jobs in sorted(batch.items()):
-            try:
-                _run(dbname, backend_id, jobs)
-            except Exception:
-                _logger.exception("Phobs background %s for backend %s failed; the cron will "
-                                  "do it", "/".join(sorted(jobs)), backend_id)
+        _run_batch(batch)
+
+
+def _run_batch(batch):
+    """Runs ``{(dbname, backend_id): jobs}``; one backend's failure never stops the others."""
+    for (dbname, backend_id), jobs in sorted(batch.items()):
+        try:
+            _run(dbname, backend_id, jobs)
+        except Exception:
+            _logger.exception("Phobs background %s for backend %s failed; the cron will "
+                              "do it", "/".join(sorted(jobs)), backend_id)
 
 
 def run_waiting_flushes():
@@ -83,12 +88,7 @@ def run_waiting_flushes():
         flushes = {key: jobs for key, jobs in _pending.items() if jobs == {FLUSH}}
         for key in flushes:
             del _pending[key]
-    for (dbname, backend_id), jobs in sorted(flushes.items()):
-        try:
-            _run(dbname, backend_id, jobs)
-        except Exception:
-            _logger.exception("Phobs background flush for backend %s failed; the cron will do "
-                              "it", backend_id)
+    _run_batch(flushes)
     return len(flushes)
 
 
