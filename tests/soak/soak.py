@@ -219,7 +219,7 @@ class Soak:
             self.sandbox.call("DELETE", "/faults")
 
     def _more_traffic(self):
-        """Until the actions are done and the sandbox has injected one fault per ten of them.
+        """Until the actions are done and the sandbox has injected one fault per ten requested.
         Faults strike Odoo's requests, and a faster Odoo makes fewer requests per action, so a
         fixed number of actions may fall short of the floor; a few more rounds make it up
         (bounded, so a sandbox that stopped faulting cannot keep the soak going)."""
